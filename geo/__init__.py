@@ -1,0 +1,11 @@
+"""geo: news about an armed conflict in, maps that cite every claim out.
+
+Data flows one way: sources -> documents -> mentions -> places -> events -> territory -> layers -> files.
+"""
+
+from geo.exc import GeoError
+from geo.point import Coordinate
+
+__version__ = "0.1.0"
+
+__all__ = ["Coordinate", "GeoError", "__version__"]

@@ -1,0 +1,3 @@
+from geo.cli.main import main
+
+main()

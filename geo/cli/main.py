@@ -1,0 +1,179 @@
+"""The ``geo`` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from geo import __version__
+from geo.exc import GeoError
+from geo.home import geo_home
+
+
+class Progress:
+    """A one-line progress report on stderr, only when stderr is a terminal (cron logs stay clean)."""
+
+    def __init__(self, label: str, enabled: bool | None = None) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.t0 = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, what: str, done: int, total: int | None) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self.last < 0.25:
+            return
+        self.last = now
+        mb = done / 1e6
+        pct = f" {100 * done / total:5.1f}%" if total else ""
+        rate = mb / max(now - self.t0, 1e-9)
+        click.echo(f"\r{what} {self.label}: {mb:,.1f} MB{pct} ({rate:,.1f} MB/s)   ", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            click.echo("\r" + " " * 79 + "\r", err=True, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geo")
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="GEO_HOME",
+              help="Where indexes and caches live (default: $GEO_HOME, else a per-user data directory).")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """Turn news about an armed conflict into maps that cite every claim."""
+    ctx.obj = {"home": home}
+
+
+def _home(ctx: click.Context) -> Path:
+    return geo_home(ctx.obj.get("home"))
+
+
+# ------------------------------------------------------------------------------------------ gazetteer
+
+
+@cli.group()
+def gazetteer() -> None:
+    """Import, inspect and query the local gazetteer."""
+
+
+@gazetteer.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--on-invalid", type=click.Choice(["warn", "ignore", "raise"]), default="warn", show_default=True,
+              help="Bad rows: skip and report them (warn), skip and count them (ignore), or abort the file (raise).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a download.")
+@click.option("--force", is_flag=True, help="Re-import even if the file is unchanged since its last import.")
+@click.pass_context
+def gazetteer_import(ctx: click.Context, sources: tuple[str, ...], on_invalid: str, timeout: float,
+                     force: bool) -> None:
+    """Import GeoNames dumps: SY.zip, cities500.zip, allCountries.zip, admin1CodesASCII.txt.
+
+    Each SOURCE is a local path, an http(s) URL, or a GeoNames dump name (SY, cities500, allCountries,
+    admin1CodesASCII) that is downloaded from GeoNames. A file that fails leaves the previous index as it
+    was and the other files are still imported; the exit status is 1 if any file failed or was damaged.
+    """
+    from geo.gazetteer.importer import import_file
+
+    home = _home(ctx)
+    failed = 0
+    for spec in sources:
+        progress = Progress(Path(spec).name)
+        report = import_file(spec, home, on_invalid=on_invalid, timeout=timeout, progress=progress, force=force)
+        progress.done()
+        bad = report.status in ("failed", "kept-previous") or bool(report.damaged)
+        failed += bad
+        click.echo(report.summary(), err=bad)
+        if report.examples and on_invalid == "warn":
+            more = sum(report.skipped.values()) - len(report.examples)
+            for line in report.examples:
+                click.echo(f"  {line}", err=True)
+            if more > 0:
+                click.echo(f"  ... and {more:,} more", err=True)
+    if failed:
+        ctx.exit(1)
+
+
+@gazetteer.command("lookup")
+@click.argument("name")
+@click.option("--near", metavar="LAT,LON", help="Prefer places near this point.")
+@click.option("--country", metavar="CC", help="Only places in this country (ISO code, e.g. SY).")
+@click.option("--admin1", metavar="NAME", help="Prefer places in this province/governorate.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
+@click.pass_context
+def gazetteer_lookup(ctx: click.Context, name: str, near: str | None, country: str | None, admin1: str | None,
+                     limit: int, as_json: bool) -> None:
+    """Find places called NAME, best first (exact, then variant spellings, then fuzzy)."""
+    from geo.gazetteer.lookup import Gazetteer
+    from geo.point import Coordinate
+
+    try:
+        point = Coordinate.parse(near) if near else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--near") from None
+    gaz = Gazetteer(_home(ctx))
+    matches = gaz.lookup(name, near=point, country=country, admin1=admin1, limit=limit)
+    if as_json:
+        click.echo(json.dumps([m.to_dict() for m in matches], ensure_ascii=False, indent=2))
+    elif not matches:
+        click.echo(f"no place called {name!r}", err=True)
+    else:
+        for m in matches:
+            p = m.place
+            where = ", ".join(x for x in (p.admin1_name or p.admin1, p.country) if x)
+            dist = f"  {m.distance_km:,.1f} km" if m.distance_km is not None else ""
+            click.echo(f"{m.score:.3f} {m.tier:<7} {p.name} ({where}) {p.lat:.5f},{p.lon:.5f} "
+                       f"{p.feature_class}.{p.feature_code} {p.id} [{p.source}]{dist}")
+    if not matches:
+        ctx.exit(1)
+
+
+@gazetteer.command("info")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def gazetteer_info(ctx: click.Context, as_json: bool) -> None:
+    """Show each index: source, row counts, when it was built and from what."""
+    from geo.gazetteer.embedded import ensure_default
+    from geo.gazetteer.lookup import Gazetteer
+
+    home = _home(ctx)
+    ensure_default(home)
+    rows = Gazetteer(home).info()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"gazetteer home: {home}")
+    for r in rows:
+        if "status" in r:
+            click.echo(f"  {r['source']:<16} {r['status']} ({r['file']})")
+            continue
+        count = f"{r['places']:,} places, {r['names']:,} names" if r["places"] else f"{r['admin1']:,} admin1 names"
+        extra = f"; skipped {sum(r['skipped'].values()):,} rows" if r["skipped"] else ""
+        extra += f"; {r['damaged']}" if r["damaged"] else ""
+        click.echo(f"  {r['source']:<16} {count}; built {r['built_at']} from {r['from']}{extra}")
+
+
+# -------------------------------------------------------------------------------------------- build
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"), show_default=True)
+@click.pass_context
+def build(ctx: click.Context, sources: tuple[Path, ...], out: Path) -> None:
+    """Build the maps from SOURCES (files or folders of articles) into --out."""
+    from geo.build import build as run_build
+
+    try:
+        result = run_build(list(sources) or [Path("seeds")], out, home=_home(ctx), echo=click.echo)
+    except GeoError as e:
+        raise click.ClickException(str(e)) from None
+    if result.failed:
+        ctx.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="geo")

@@ -86,7 +86,7 @@ class IndexBuilder:
         # The file is thrown away if anything fails, so durability during the build buys nothing.
         self.con.executescript(
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-            "PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE;"
+            "PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE; PRAGMA threads=2;"
         )
         self.con.executescript(_SCHEMA)
         self.con.execute("BEGIN")

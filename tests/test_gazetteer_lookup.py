@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import json
 
-import pytest
-
 from geo.gazetteer.lookup import Gazetteer
 from geo.point import Coordinate
 from tests.conftest import TESTS, shared_path

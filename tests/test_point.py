@@ -14,7 +14,9 @@ def test_axis_order_is_named_not_positional():
     assert (aleppo.to_geopy().latitude, aleppo.to_geopy().longitude) == (36.2, 37.16)
 
 
-@pytest.mark.parametrize("lat, lon", [(91, 0), (-90.5, 0), (0, 180.01), (math.nan, 0), (0, math.inf), ("36", 37), (True, 1)])
+@pytest.mark.parametrize("lat, lon", [
+    (91, 0), (-90.5, 0), (0, 180.01), (math.nan, 0), (0, math.inf), ("36", 37), (True, 1),
+])
 def test_invalid_coordinates_are_refused_when_built(lat, lon):
     with pytest.raises(InvalidCoordinate):
         Coordinate(lat, lon)

@@ -274,7 +274,8 @@ def parse_admin1_block(
             continue
         cols = line.split("\t")
         if len(cols) != 4 or "." not in cols[0]:
-            _bad(problems, strict, "wrong column count", lineno, f"{len(cols)} columns, expected 4 (CC.NN, name, ascii, id)")
+            _bad(problems, strict, "wrong column count", lineno,
+                 f"{len(cols)} columns, expected 4 (CC.NN, name, ascii, id)")
             continue
         rows.append((cols[0], cols[1], "geonames:" + cols[3] if cols[3].isdigit() else ""))
     return rows, nlines

@@ -198,9 +198,11 @@ class Gazetteer:
 
     def _candidates(self, where: str, args: tuple, country: str | None, *,
                     order: tuple[str, tuple] | None = None, cap: int | None = None) -> list[tuple]:
-        """Rows whose name matches ``where`` in every source (``cap`` per source). A place in several
-        sources comes once per source; the caller keeps its best-scoring match. ``where`` and ``order`` speak of the names table only (key, fold, cc, pop):
-        candidates are chosen from its covering index, and only the chosen are joined to their places."""
+        """Rows whose name matches ``where`` in every source (``cap`` per source).
+
+        A place in several sources comes once per source; the caller keeps its best-scoring match.
+        ``where`` and ``order`` speak of the names table only (key, fold, cc, pop): candidates are chosen
+        from its covering index, and only the chosen are joined to their places."""
         sources = self._open()
         inner = f"SELECT place, fold FROM s{{i}}.names WHERE {where}"
         params = tuple(args)

@@ -72,7 +72,7 @@ def normalize_query(query: Any) -> str:
     if isinstance(query, Mapping):
         return json.dumps({str(k): normalize_query(v) for k, v in query.items()}, sort_keys=True,
                           ensure_ascii=False)
-    if isinstance(query, Point) or hasattr(query, "lat") and hasattr(query, "lon"):
+    if isinstance(query, Point) or (hasattr(query, "lat") and hasattr(query, "lon")):
         lat = query.latitude if isinstance(query, Point) else query.lat
         lon = query.longitude if isinstance(query, Point) else query.lon
         return f"{lat:.6f},{lon:.6f}"

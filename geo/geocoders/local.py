@@ -7,6 +7,7 @@ the local gazetteer in front of an online service.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -149,11 +150,29 @@ class LocalGazetteer(Geocoder):
 
 
 def to_coordinate(query: Any) -> Coordinate:
-    """Whatever geopy takes as a point, as a :class:`Coordinate`."""
+    """Whatever geopy takes as a point, as a :class:`Coordinate`.
+
+    Decimal pairs are checked strictly (geopy would wrap a longitude of 190 to -170, hiding a swapped or
+    mistyped pair); other text ("36 12m N, 37 10m E") goes through geopy's parser.
+    """
     if isinstance(query, Coordinate):
         return query
+    if isinstance(query, Point):
+        return Coordinate(query.latitude, query.longitude)
+    if isinstance(query, str):
+        parts = query.split(",")
+        try:
+            pair = (float(parts[0]), float(parts[1])) if len(parts) == 2 else None
+        except ValueError:
+            pair = None  # not two decimals: let geopy parse it
+        if pair is not None:
+            return Coordinate(*pair)
+    elif isinstance(query, Sequence) and len(query) in (2, 3):
+        return Coordinate(query[0], query[1])
     try:
-        p = query if isinstance(query, Point) else Point(query)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # geopy warns, then raises, for an out-of-range latitude
+            p = Point(query)
     except (TypeError, ValueError) as e:
         raise InvalidCoordinate(f"not a point: {query!r} ({e})") from None
     return Coordinate(p.latitude, p.longitude)
@@ -162,7 +181,8 @@ def to_coordinate(query: Any) -> Coordinate:
 def _split(query: str | Mapping[str, str]) -> tuple[str, list[str]]:
     if isinstance(query, Mapping):  # geopy's structured query: {"city": ..., "state": ..., "country": ...}
         name = next((str(query[k]) for k in _NAME_KEYS if query.get(k)), "")
-        context = [str(query[k]) for k in (*_ADMIN1_KEYS, "country") if query.get(k) and str(query[k]) != name]
+        context = [str(query[k]) for k in (*_ADMIN1_KEYS, "country")
+                   if query.get(k) and str(query[k]) != name]
         return name.strip(), [c.strip() for c in context if c.strip()]
     parts = [p.strip() for p in str(query).split(",")]
     parts = [p for p in parts if p]

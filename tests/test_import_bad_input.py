@@ -24,7 +24,7 @@ import pytest
 
 from geo.gazetteer import geonames
 from geo.gazetteer.importer import ImportReport, import_file, import_files
-from geo.gazetteer.index import index_path, read_meta
+from geo.gazetteer.index import index_parts, index_path, read_meta
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GEONAMES_SY = SHARED / "data" / "geonames-sy"
@@ -62,23 +62,36 @@ def gids_of(lines: list[str | bytes]) -> set[str]:
     return {"geonames:" + text.split("\t", 1)[0] for text in texts}
 
 
-def index_gids(home: Path, source: str) -> list[str]:
-    """The geonameids in the index of ``source``, in row order."""
+def index_files(home: Path, source: str) -> list[Path]:
+    """The files holding the rows of ``source``'s index: its shards if it has them, else the file itself."""
     path = index_path(home, source)
     assert path.exists(), f"no index at {path}"
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [gid for (gid,) in con.execute("SELECT gid FROM places ORDER BY id")]
-    finally:
-        con.close()
+    meta = read_meta(path)
+    assert meta is not None, f"{path} is not a complete index"
+    return index_parts(path, meta)
+
+
+def index_gids(home: Path, source: str) -> list[str]:
+    """The geonameids in the index of ``source``, in row order."""
+    rows: list[tuple[int, str]] = []
+    for part in index_files(home, source):
+        con = sqlite3.connect(f"file:{part}?mode=ro", uri=True)
+        try:
+            rows.extend(con.execute("SELECT id, gid FROM places"))
+        finally:
+            con.close()
+    return [gid for _, gid in sorted(rows)]
 
 
 def index_names(home: Path, source: str) -> dict[str, str]:
-    con = sqlite3.connect(f"file:{index_path(home, source)}?mode=ro", uri=True)
-    try:
-        return dict(con.execute("SELECT gid, name FROM places"))
-    finally:
-        con.close()
+    out: dict[str, str] = {}
+    for part in index_files(home, source):
+        con = sqlite3.connect(f"file:{part}?mode=ro", uri=True)
+        try:
+            out.update(con.execute("SELECT gid, name FROM places"))
+        finally:
+            con.close()
+    return out
 
 
 def meta_of(home: Path, source: str) -> dict | None:
@@ -90,6 +103,8 @@ def assert_no_leftovers(home: Path) -> None:
     gaz = home / "gazetteer"
     if gaz.exists():
         assert [p.name for p in gaz.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"] == []
+        referenced = {name for p in gaz.glob("*.sqlite") for name in (read_meta(p) or {}).get("shards", [])}
+        assert {p.name for p in gaz.glob("*.shard")} <= referenced
     downloads = home / "downloads"
     if downloads.exists():
         assert [p.name for p in downloads.iterdir() if p.suffix == ".part"] == []

@@ -292,55 +292,22 @@ def is_admin1_file(path: Path) -> bool:
 
 
 # Place ids are block number * 2**20 + row in block: workers number rows without talking to each other.
-_ROWS_PER_BLOCK = 1 << 20
+ROWS_PER_BLOCK = 1 << 20
 
 
-def _parse_job(job: tuple[bytes, int, int, str, bool]) -> tuple[list, list, Problems]:
-    block, lineno, index, path, strict = job
-    problems = Problems(path=path)
-    places, names, _ = parse_dump_block(block, lineno, index * _ROWS_PER_BLOCK, problems, strict)
-    return places, names, problems
-
-
-def iter_parsed(
-    path: Path, problems: Problems, strict: bool = False, workers: int = 1
-) -> Iterator[tuple[list, list, int]]:
-    """Stream a dump as (place rows, name rows, bytes) per block, parsed by ``workers`` processes.
-
-    At most two blocks per worker are in flight, so memory stays flat however large the file.
-    """
-    jobs = _jobs(path, problems, strict)
-    if workers <= 1:
-        for job in jobs:
-            places, names, p = _parse_job(job)
-            problems.merge(p)
-            yield places, names, len(job[0])
-        return
-    import multiprocessing as mp
-    from collections import deque
-
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(workers) as pool:
-        pending: deque = deque()
-        for job in jobs:
-            pending.append((pool.apply_async(_parse_job, (job,)), len(job[0])))
-            if len(pending) >= 2 * workers:
-                result, nbytes = pending.popleft()
-                places, names, p = result.get()
-                problems.merge(p)
-                yield places, names, nbytes
-        while pending:
-            result, nbytes = pending.popleft()
-            places, names, p = result.get()
-            problems.merge(p)
-            yield places, names, nbytes
-
-
-def _jobs(path: Path, problems: Problems, strict: bool) -> Iterator[tuple[bytes, int, int, str, bool]]:
+def jobs(path: Path, problems: Problems, strict: bool = False) -> Iterator[tuple[bytes, int, int]]:
+    """(block, its first line number, block number) for every block of a dump."""
     lineno = 1
     for index, block in enumerate(iter_blocks(path, problems)):
-        yield block, lineno, index, str(path), strict
+        yield block, lineno, index
         lineno += block.count(b"\n")
+
+
+def iter_parsed(path: Path, problems: Problems, strict: bool = False) -> Iterator[tuple[list, list, int]]:
+    """Stream a dump as (place rows, name rows, bytes) per block, in this process."""
+    for block, lineno, index in jobs(path, problems, strict):
+        places, names, _ = parse_dump_block(block, lineno, index * ROWS_PER_BLOCK, problems, strict)
+        yield places, names, len(block)
 
 
 def iter_admin1(path: Path, problems: Problems, strict: bool = False) -> Iterator[list[tuple[str, str, str]]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.exc import GazetteerError, ImportFailed
-from geo.gazetteer import fetch, geonames
+from geo.gazetteer import fetch, geonames, parallel
 from geo.gazetteer.index import IndexBuilder, index_path, read_meta
 from geo.home import geo_home
 from geo.policy import OnInvalid
@@ -115,22 +115,31 @@ def import_file(
     problems = geonames.Problems(path=str(path))
     strict = policy is OnInvalid.RAISE
     builder = IndexBuilder(final, source)
-    total_bytes = path.stat().st_size
+    total_bytes = None if path.suffix == ".zip" else path.stat().st_size
+    shards: list[Path] = []
+    meta: dict = {}
     try:
         done = 0
+        if workers is None:
+            # Parsing is the cost; extra processes pay for themselves only past a few blocks.
+            workers = min(2, os.cpu_count() or 1) if path.stat().st_size > 2 * geonames.BLOCK_BYTES else 1
         if source == ADMIN1_SOURCE:
             for rows in geonames.iter_admin1(path, problems, strict):
                 builder.add_admin1(rows)
                 report.rows += len(rows)
+        elif workers > 1:
+            built = parallel.build_shards(
+                path, final, source, problems, strict=strict, workers=workers,
+                progress=(lambda d: progress("import", d, total_bytes)) if progress else None)
+            shards = built.paths
+            report.rows, report.names = built.places, built.names
+            meta = {"shards": [p.name for p in shards], "places": built.places, "names": built.names}
         else:
-            if workers is None:
-                # Parsing is the cost; a pool pays for itself only past a few blocks.
-                workers = min(2, os.cpu_count() or 1) if path.stat().st_size > 4 * geonames.BLOCK_BYTES else 1
-            for places, names, nbytes in geonames.iter_parsed(path, problems, strict, workers):
+            for places, names, nbytes in geonames.iter_parsed(path, problems, strict):
                 builder.add(places, names)
                 done += nbytes
                 if progress:
-                    progress("import", done, None if path.suffix == ".zip" else total_bytes)
+                    progress("import", done, total_bytes)
             report.rows = builder.places
             report.names = builder.names
         if strict and problems.damaged:
@@ -143,21 +152,26 @@ def import_file(
         if problems.damaged and previous and int(previous.get("places", 0)) > report.rows:
             # A cut-off download must not replace a complete index of the same source.
             builder.abort()
+            parallel.remove(shards)
             report.status = "kept-previous"
         else:
             builder.commit({
                 "path": str(path), "spec": spec, "sha256": digest, "kind": "geonames",
-                "skipped": report.skipped, "damaged": report.damaged,
+                "skipped": report.skipped, "damaged": report.damaged, **meta,
             })
             report.status = "imported"
+            # The new index is in place: shards of the one it replaced (or of killed imports) can go.
+            parallel.remove(parallel.stale_files(final, keep=[p.name for p in shards]))
     except (geonames.RowError, ImportFailed, OSError, zipfile.BadZipFile) as e:
         builder.abort()
+        parallel.remove(shards)
         report.status = "failed"
         report.error = f"{path}: {e}" if str(path) not in str(e) else str(e)
         report.skipped = dict(problems.counts)
         report.examples = list(problems.examples)
     except BaseException:
         builder.abort()
+        parallel.remove(shards)
         raise
     report.seconds = time.perf_counter() - t0
     return report

@@ -70,8 +70,17 @@ def read_meta(path: Path) -> dict[str, Any] | None:
     except sqlite3.DatabaseError:
         return None
     meta = {k: json.loads(v) for k, v in rows}
-    # An index from an older layout is as good as none: it is rebuilt or re-imported.
-    return meta if meta.get("complete") and meta.get("schema") == SCHEMA_VERSION else None
+    # An index from an older layout, or whose shards are gone, is as good as none: it is rebuilt.
+    if not meta.get("complete") or meta.get("schema") != SCHEMA_VERSION:
+        return None
+    if any(not (path.parent / name).exists() for name in meta.get("shards", [])):
+        return None
+    return meta
+
+
+def index_parts(path: Path, meta: dict[str, Any]) -> list[Path]:
+    """The files that hold an index's rows: its shards, or the file itself."""
+    return [path.parent / name for name in meta["shards"]] if meta.get("shards") else [path]
 
 
 class IndexBuilder:
@@ -116,16 +125,16 @@ class IndexBuilder:
     def commit(self, meta: dict[str, Any]) -> None:
         for statement in filter(None, (s.strip() for s in _INDEXES.split(";"))):
             self.con.execute(statement)  # not executescript(): it would commit first
-        meta = dict(meta)
-        meta.update(
-            source=self.source,
-            places=self.places,
-            names=self.names,
-            admin1=self.con.execute("SELECT count(*) FROM admin1").fetchone()[0],
-            built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            schema=SCHEMA_VERSION,
-            complete=True,
-        )
+        meta = {
+            "source": self.source,
+            "places": self.places,
+            "names": self.names,
+            "admin1": self.con.execute("SELECT count(*) FROM admin1").fetchone()[0],
+            "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            **meta,  # a sharded index states its totals itself
+            "schema": SCHEMA_VERSION,
+            "complete": True,
+        }
         self.con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
                              [(k, json.dumps(v)) for k, v in meta.items()])
         self.con.execute("COMMIT")

@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from geo.exc import GazetteerNotFound
 from geo.gazetteer.embedded import DEFAULT_SOURCE, ensure_default
 from geo.gazetteer.importer import ADMIN1_SOURCE
-from geo.gazetteer.index import PLACE_COLUMNS, index_dir, read_meta
+from geo.gazetteer.index import PLACE_COLUMNS, index_dir, index_parts, read_meta
 from geo.gazetteer.place import Match, Place
 from geo.home import geo_home
 from geo.names import fold, variant_key
@@ -89,11 +89,12 @@ class Gazetteer:
             if meta:
                 found.append((meta.get("built_at", ""), name, path))
         found.sort(reverse=True)
-        paths = [(name, path) for _, name, path in found]
+        paths = [(name, part) for _, name, path in found for part in index_parts(path, read_meta(path) or {})]
         if self._want_default and (self._only is None or DEFAULT_SOURCE in self._only):
             paths.append((DEFAULT_SOURCE, ensure_default(self.home)))
         if not paths:
             raise GazetteerNotFound(f"no gazetteer index in {d}: run 'geo gazetteer import SY' or enable the default")
+        # One entry per file holding rows: a sharded source contributes each of its shards.
         self._sources = [(name, _connect(path)) for name, path in paths]
         # One connection with every index attached: a lookup is then one statement, not one per source.
         self._con = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
@@ -102,7 +103,7 @@ class Gazetteer:
         self._con.execute("PRAGMA query_only = ON")
         self._attached = [name for name, _ in paths[:MAX_ATTACHED]]
         if self._focus is None:
-            self._focus = tuple(name for name, _ in paths if len(name) == 2 and name.isupper())
+            self._focus = tuple(dict.fromkeys(name for name, _ in paths if len(name) == 2 and name.isupper()))
         return self._sources
 
     @property
@@ -112,7 +113,7 @@ class Gazetteer:
 
     @property
     def source_names(self) -> list[str]:
-        return [name for name, _ in self._open()]
+        return list(dict.fromkeys(name for name, _ in self._open()))
 
     def admin1_names(self) -> dict[str, str]:
         """``CC.code`` -> admin1 name, from an imported admin1CodesASCII.txt (empty if none)."""
@@ -218,9 +219,8 @@ class Gazetteer:
         n = len(self._attached)
         sql = " UNION ALL ".join(f"SELECT * FROM ({one.format(i=i)})" for i in range(n))
         rows = self._con.execute(sql, params * n).fetchall()
-        for name, con in sources[n:]:  # past SQLite's limit on attached databases: one query each
-            i = [s for s, _ in sources].index(name)
-            rows.extend((*r[:-1], i) for r in con.execute(one.format(i=0).replace("s0.", ""), params))
+        for i in range(n, len(sources)):  # past SQLite's limit on attached databases: one query each
+            rows.extend((*r[:-1], i) for r in sources[i][1].execute(one.format(i=0).replace("s0.", ""), params))
         names = [s for s, _ in sources]
         return [(*r[:-1], names[r[-1]]) for r in rows]
 

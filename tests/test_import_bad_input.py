@@ -374,7 +374,8 @@ def test_bad_rows_are_skipped_counted_and_located(tmp_path: Path, home: Path):
     assert not report.ok
 
 
-def test_line_numbers_stay_exact_across_blocks(tmp_path: Path, home: Path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_line_numbers_stay_exact_across_blocks(tmp_path: Path, home: Path, workers: int):
     """A dump of several read blocks (big enough for the parallel parser too): bad rows in the first, a middle
     and the last block are each counted once, with the line number they have in the file."""
     target = int(4.5 * geonames.BLOCK_BYTES)
@@ -399,7 +400,7 @@ def test_line_numbers_stay_exact_across_blocks(tmp_path: Path, home: Path):
     path = write_dump(tmp_path / "dumps" / "big.txt", rows)
     assert path.stat().st_size > 4 * geonames.BLOCK_BYTES
 
-    report = import_file(str(path), home)
+    report = import_file(str(path), home, workers=workers)
 
     assert report.status == "imported", report.summary()
     assert report.rows == n - 3

@@ -17,6 +17,7 @@ from geo.policy import OnInvalid
 
 ADMIN1_SOURCE = "admin1"
 RESERVED_SOURCES = {"default"}
+PARALLEL_FROM_BYTES = 16 << 20
 
 Progress = Callable[[str, int, int | None], None]  # (what, done, total) in bytes
 
@@ -122,7 +123,8 @@ def import_file(
         done = 0
         if workers is None:
             # Parsing is the cost; extra processes pay for themselves only past a few blocks.
-            workers = min(2, os.cpu_count() or 1) if path.stat().st_size > 2 * geonames.BLOCK_BYTES else 1
+            # (A small country file stays one index: every shard costs each lookup a query.)
+            workers = min(2, os.cpu_count() or 1) if path.stat().st_size > PARALLEL_FROM_BYTES else 1
         if source == ADMIN1_SOURCE:
             for rows in geonames.iter_admin1(path, problems, strict):
                 builder.add_admin1(rows)

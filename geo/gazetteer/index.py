@@ -86,7 +86,7 @@ def index_parts(path: Path, meta: dict[str, Any]) -> list[Path]:
 class IndexBuilder:
     """Write a source's index into a temporary file; ``commit()`` renames it into place."""
 
-    def __init__(self, final: Path, source: str) -> None:
+    def __init__(self, final: Path, source: str, *, cache_mb: int = 64) -> None:
         self.final = final
         self.source = source
         self.tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
@@ -94,8 +94,8 @@ class IndexBuilder:
         self.con = sqlite3.connect(self.tmp, isolation_level=None)
         # The file is thrown away if anything fails, so durability during the build buys nothing.
         self.con.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
-            "PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE; PRAGMA threads=2;"
+            f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{cache_mb * 1024};"
+            "PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE;"
         )
         self.con.executescript(_SCHEMA)
         self.con.execute("BEGIN")

@@ -162,13 +162,15 @@ class Gazetteer:
         if not qfold:
             return []
         qkey = variant_key(qfold)
-        # Exact matches first, then the most populous variants: a short skeleton ("mr") can match
-        # hundreds of places worldwide, and only the best few are worth scoring.
+        # A short skeleton ("mr") can match hundreds of places worldwide: the index hands over the
+        # in-focus and most populous first, and only those are scored.
         focus = self.focus
-        in_focus = f"cc IN ({','.join('?' * len(focus))}) DESC, " if focus else ""
-        rows = self._candidates("key = ?", (qkey,), country,
-                                order=(f"fold = ? DESC, {in_focus}pop DESC", (qfold, *focus)),
-                                cap=CANDIDATES if near is None and admin1 is None else CANDIDATES_IN_CONTEXT)
+        order = (f"cc IN ({','.join('?' * len(focus))}) DESC, pop DESC" if focus else "pop DESC", focus)
+        cap = CANDIDATES if near is None and admin1 is None else CANDIDATES_IN_CONTEXT
+        # Tiers are strict, so when exact matches fill the answer no variant can enter it.
+        rows = self._candidates("key = ? AND fold = ?", (qkey, qfold), country, order=order, cap=cap)
+        if len(rows) < (limit or cap) or cap == CANDIDATES_IN_CONTEXT:
+            rows += self._candidates("key = ? AND fold != ?", (qkey, qfold), country, order=order, cap=cap)
         scored = [self._score(r, qfold, near, admin1, None) for r in rows]
         if fuzzy and not scored and len(qfold) >= FUZZY_MIN_CHARS and len(qkey) >= 4:
             scored = self._fuzzy(qfold, qkey, near, country, admin1)

@@ -138,7 +138,7 @@ def _collect(results, outcomes, procs, *, block: bool) -> None:
 
 def _worker(path: Path, source: str, dump: str, strict: bool, tasks, results) -> None:
     problems = geonames.Problems(path=dump)
-    builder = IndexBuilder(path, source)
+    builder = IndexBuilder(path, source, cache_mb=24)  # per worker: the workers' caches add up
     try:
         while (job := tasks.get()) is not None:
             block, lineno, index = job

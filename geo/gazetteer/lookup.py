@@ -72,6 +72,7 @@ class Gazetteer:
         self._con: sqlite3.Connection | None = None
         self._attached: list[str] = []
         self._admin1: dict[str, str] | None = None
+        self._keys: set[str] | None = None
         self._cache: dict[tuple, list[Match]] = {}
 
     # ------------------------------------------------------------------------------------- sources
@@ -115,6 +116,15 @@ class Gazetteer:
     def source_names(self) -> list[str]:
         return list(dict.fromkeys(name for name, _ in self._open()))
 
+    def name_keys(self) -> set[str]:
+        """Every variant key of every source, in memory: the geoparser's first, fast test of a word run."""
+        if self._keys is None:
+            keys: set[str] = set()
+            for _, con in self._open():
+                keys.update(k for (k,) in con.execute("SELECT DISTINCT key FROM names"))
+            self._keys = keys
+        return self._keys
+
     def admin1_names(self) -> dict[str, str]:
         """``CC.code`` -> admin1 name, from an imported admin1CodesASCII.txt (empty if none)."""
         if self._admin1 is None:
@@ -145,13 +155,22 @@ class Gazetteer:
         admin1: str | None = None,
         limit: int = 5,
         fuzzy: bool = True,
+        focus: tuple[str, ...] | None = None,
     ) -> list[Match]:
-        """Places called ``name``, best first."""
-        key = (name, near, country, admin1, limit, fuzzy)
+        """Places called ``name``, best first. ``focus`` replaces the gazetteer's focus countries for this
+        lookup (a document about Turkey looks for "Killis" in Turkey first)."""
+        key = (name, near, country, admin1, limit, fuzzy, focus)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        result = self._lookup(name, near, country.upper() if country else None, admin1, limit, fuzzy)
+        saved = self._focus
+        if focus is not None:
+            self._open()
+            self._focus = tuple(focus)
+        try:
+            result = self._lookup(name, near, country.upper() if country else None, admin1, limit, fuzzy)
+        finally:
+            self._focus = saved
         if len(self._cache) > 50_000:
             self._cache.clear()
         self._cache[key] = result

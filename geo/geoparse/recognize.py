@@ -1,0 +1,254 @@
+"""Find the spans of a text that name places, driven by the gazetteer.
+
+Every run of capitalised words (with the particles Arabic names carry: al-, ez-, bin) is a candidate;
+its folded form and its transliteration key are looked up in the gazetteer's name keys held in memory (a
+hash-based multi-pattern match), longest first, left to right. What is known not to be a place
+(organisations, demonyms, months, titles, common words) is masked first. Context patterns ("the
+villages of A, B and C", "the town of X", "X air base") make a span a place even when the gazetteer lacks
+it; such a span is reported unresolved, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from geo.geoparse.lexicon import Cue, Lexicon
+from geo.geoparse.tokens import Sentences, Token, tokenize
+from geo.names import fold_many, variant_keys_many
+
+MAX_WORDS = 5
+# Lower-case words allowed inside a multi-word name (Sahl al-Ghab, Deir ez-Zor, Ras al Ain, Gulf of Aden).
+PARTICLES = frozenset("al el ar as ash ad az ez at an ul bin ibn bani of de la".split())
+LEADING_ARTICLES = frozenset("al el ar as ash ad az ez at an".split())
+# These are English words too: as an article they must be joined by a hyphen (as-Sweida, not "as Sweida").
+HYPHEN_ONLY_ARTICLES = frozenset("as at an".split())
+# An all-capitals word of this length or less is an acronym (IS, SDF, YPG) unless the gazetteer has it
+# verbatim as an abbreviation of a country (US, UK, UAE).
+ACRONYM_MAX = 4
+LIST_SEP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$")
+
+
+def tokens_text(tokens: list[Token], start: int, end: int) -> str:
+    return " ".join(t.text for t in tokens if start <= t.start and t.end <= end)
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    text: str
+    fold: str
+    key: str
+    cue: Cue | None = None  # a context word said this is a place
+    sentence_start: bool = False
+    tokens: int = 1
+    known: bool = True  # the gazetteer has the name (exactly or as a variant)
+    # Part of a longer run of capitalised words that is not itself a known name ("Rami Abdel Rahman",
+    # a title-case headline), or a word such a run used elsewhere in the text ("Assad" after "Bashar
+    # al-Assad"): most likely part of a person's or an organisation's name.
+    in_name: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+class Recognizer:
+    def __init__(self, lexicon: Lexicon, name_keys: set[str], exact_folds: set[str],
+                 abbreviations: set[str]) -> None:
+        self.lx = lexicon
+        self.keys = name_keys
+        self.exact = exact_folds
+        self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
+        self.cue_after = lexicon.cue_after()
+        self.cue_before = lexicon.cue_before()
+        phrases = sorted(lexicon.not_places, key=len, reverse=True)
+        self._mask = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)",
+                                re.IGNORECASE) if phrases else None
+
+    # ------------------------------------------------------------------------------------------
+
+    def find(self, text: str, sentences: Sentences | None = None) -> list[Span]:
+        sentences = sentences or Sentences(text)
+        tokens = tokenize(text)
+        masked = self._masked(text, tokens)
+        grams = self._grams(tokens, masked)
+        if not grams:
+            return []
+        strings = list(dict.fromkeys(text[tokens[i].start:tokens[j].end] for i, j in grams))
+        folds = fold_many(strings)
+        keys = variant_keys_many(folds)
+        norm = {s: (f, k) for s, f, k in zip(strings, folds, keys)}
+        by_start: dict[int, list[int]] = {}
+        for i, j in grams:
+            by_start.setdefault(i, []).append(j)
+        spans: list[Span] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            ends = by_start.get(i)
+            if not ends:
+                i += 1
+                continue
+            chosen = None
+            for j in sorted(ends, reverse=True):  # longest first
+                s = text[tokens[i].start:tokens[j].end]
+                f, k = norm[s]
+                span = self._accept(text, tokens, i, j, s, f, k, sentences)
+                if span is not None:
+                    chosen = (span, j)
+                    break
+            if chosen:
+                spans.append(chosen[0])
+                i = chosen[1] + 1
+            else:
+                i += 1
+        self._lists(text, tokens, spans, masked, norm, sentences)
+        self._runs(tokens, spans, masked)
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    def _runs(self, tokens: list[Token], spans: list[Span], masked: list[bool]) -> None:
+        """Mark spans that sit inside longer capitalised runs (see ``Span.in_name``)."""
+        runs: list[tuple[int, int]] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            if not tokens[i].capitalised or masked[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and tokens[j + 1].sep in (" ", "-") and not masked[j + 1] \
+                    and (tokens[j + 1].capitalised or (tokens[j + 1].text in PARTICLES and j + 2 < n
+                                                       and tokens[j + 2].capitalised)):
+                j += 1
+            if j > i:
+                runs.append((tokens[i].start, tokens[j].end))
+            i = j + 1
+        if not runs:
+            return
+        exact = {(s.start, s.end) for s in spans}
+        words: set[str] = set()
+        for a, b in runs:
+            if (a, b) in exact:
+                continue  # the whole run is a place name
+            inside = [s for s in spans if a <= s.start and s.end <= b]
+            if inside:
+                for s in inside:
+                    s.in_name = True
+            words.update(w for w in fold_many([tokens_text(tokens, a, b)])[0].split() if w not in PARTICLES)
+        for s in spans:
+            if not s.in_name and all(w in words for w in s.fold.split()):
+                s.in_name = True
+
+    # ------------------------------------------------------------------------------------------
+
+    def _masked(self, text: str, tokens: list[Token]) -> list[bool]:
+        flags = [False] * len(tokens)
+        if self._mask is None:
+            return flags
+        intervals = [(m.start(), m.end()) for m in self._mask.finditer(text)]
+        if not intervals:
+            return flags
+        k = 0
+        for t, tok in enumerate(tokens):
+            while k < len(intervals) and intervals[k][1] <= tok.start:
+                k += 1
+            if k < len(intervals) and intervals[k][0] <= tok.start < intervals[k][1]:
+                flags[t] = True
+        return flags
+
+    def _grams(self, tokens: list[Token], masked: list[bool]) -> list[tuple[int, int]]:
+        """(first, last) token index of every candidate run of words."""
+        out = []
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            if masked[i]:
+                continue
+            lead_article = tok.text in LEADING_ARTICLES and i + 1 < n and tokens[i + 1].capitalised \
+                and tokens[i + 1].sep in (("-",) if tok.text in HYPHEN_ONLY_ARTICLES else ("-", " "))
+            if not (tok.capitalised or lead_article):
+                continue
+            for j in range(i, min(n, i + MAX_WORDS)):
+                if j > i:
+                    t = tokens[j]
+                    if masked[j] or t.sep not in (" ", "-") or not (t.capitalised or t.text in PARTICLES):
+                        break
+                if tokens[j].capitalised:
+                    out.append((i, j))
+        return out
+
+    def _accept(self, text, tokens, i, j, s, f, k, sentences) -> Span | None:
+        first = tokens[i]
+        single = i == j
+        if single and f in self.lx.demonyms:
+            return None
+        if not single and fold_many([first.text])[0] in self.lx.demonyms and first.text not in ("Saudi",):
+            return None  # "Syrian Mediterranean port": the adjective is not part of the name
+        cue = self._cue(text, tokens, i, j)
+        known = f in self.exact or k in self.keys
+        if single and first.text not in self.abbreviations:
+            if f in self.lx.common and cue is None:
+                return None
+            if first.text.isupper() and len(first.text.replace(".", "")) <= ACRONYM_MAX \
+                    and first.text not in self.abbreviations and cue is None:
+                return None  # IS, SDF, YPG: acronyms of groups, not places
+        if not known and cue is None:
+            return None
+        if not known and ((single and len(f) < 3) or " of " in f" {f} "):
+            return None  # an unknown name is a run of capitalised words and Arabic particles only
+        span = Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=known,
+                    sentence_start=sentences.is_start(first.start))
+        return span
+
+    def _cue(self, text: str, tokens: list[Token], i: int, j: int) -> Cue | None:
+        after = text[tokens[j].end:tokens[j].end + 40].lower()
+        for words, cue in self.cue_after.items():
+            if re.match(r"[\s-]+" + re.escape(words) + r"\b", after):
+                return cue
+        before = text[max(0, tokens[i].start - 40):tokens[i].start].lower()
+        for words, cue in self.cue_before.items():
+            if re.search(r"\b" + re.escape(words) + r"\s+of\s+(?:the\s+)?$", before):
+                return cue
+        return None
+
+    def _lists(self, text, tokens, spans: list[Span], masked, norm, sentences) -> None:
+        """In "the villages of A, B and C", the names after the first cued one are places too."""
+        if not spans:
+            return
+        starts = {s.start for s in spans}
+        index = {t.start: n for n, t in enumerate(tokens)}
+        added: list[Span] = []
+        for s in list(spans):
+            if s.cue is None or s.cue.position != "before":
+                continue
+            last = s
+            while True:
+                k = index.get(last.start)
+                # the token after the current item
+                j = k
+                while j + 1 < len(tokens) and tokens[j + 1].start < last.end:
+                    j += 1
+                if j + 1 >= len(tokens):
+                    break
+                gap = text[last.end:tokens[j + 1].start]
+                # "and the base of X" starts a new cue: that item is found on its own.
+                if not LIST_SEP.match(gap) or not tokens[j + 1].capitalised or masked[j + 1]:
+                    break
+                a = j + 1
+                b = a
+                while b + 1 < len(tokens) and b - a < MAX_WORDS - 1 and tokens[b + 1].sep in (" ", "-") \
+                        and (tokens[b + 1].capitalised or tokens[b + 1].text in PARTICLES):
+                    b += 1
+                while b > a and not tokens[b].capitalised:
+                    b -= 1
+                if tokens[a].start in starts:
+                    last = next(x for x in spans + added if x.start == tokens[a].start)
+                    continue
+                phrase = text[tokens[a].start:tokens[b].end]
+                f, k2 = norm.get(phrase) or (fold_many([phrase])[0], variant_keys_many(fold_many([phrase]))[0])
+                item = Span(tokens[a].start, tokens[b].end, phrase, f, k2, cue=s.cue, tokens=b - a + 1,
+                            known=f in self.exact or k2 in self.keys,
+                            sentence_start=sentences.is_start(tokens[a].start))
+                item.notes.append("list")
+                added.append(item)
+                starts.add(item.start)
+                last = item
+        spans.extend(added)

@@ -1,0 +1,177 @@
+"""Choose, for each recognised span, the place it means, using the whole document.
+
+The gazetteer ranks candidates for a name in isolation; here the document adds: its country focus (the
+countries it names, and the user's focus), spatial coherence (a village mentioned among villages north of
+Aleppo is the one north of Aleppo), and cue words ("air base" prefers an air base, "province" an admin
+area). Each toponym keeps its score and the alternatives it beat.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.place import Match
+from geo.geoparse.recognize import Span
+from geo.geoparse.tokens import Sentences
+from geo.names import fold
+from geo.point import Coordinate
+
+CANDIDATES = 10
+ALTERNATIVES = 3
+
+
+@dataclass
+class Resolved:
+    span: Span
+    match: Match | None
+    candidates: list[Match]
+    score: float
+    reason: str = ""
+
+
+def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:
+    p = match.place
+    return any(x == p.feature_class or x == f"{p.feature_class}.{p.feature_code}" for x in prefers)
+
+
+def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = ()) -> list[Resolved]:
+    lookups: dict[str, list[Match]] = {}
+    for s in spans:
+        if s.known and s.text not in lookups:
+            lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False)
+    # The document's countries: those it names (twice the weight), and those of the places it names
+    # that leave no doubt (an exact name with one candidate, or a country, province or city).
+    named = Counter()
+    for s in spans:
+        top = lookups.get(s.text)
+        if not top or top[0].tier != "exact":
+            continue
+        p = top[0].place
+        if p.feature_code == "PCLI":
+            named[p.country] += 2
+        elif len(top) == 1 or notable(top[0]):
+            named[p.country] += 1
+    doc_focus = [c for c, _ in named.most_common()]
+    focus_set = set(doc_focus) | set(focus)
+    primary = doc_focus[0] if doc_focus else (focus[0] if focus else None)
+    # Names found only as spelling variants are looked up again with the document's countries first
+    # ("Killis" in a story about the Turkish border is Kilis, not a Syrian village that sounds alike).
+    doc_countries = tuple(dict.fromkeys([*doc_focus, *focus]))
+    for text, found in list(lookups.items()):
+        if found and found[0].tier != "exact" and doc_countries:
+            lookups[text] = gaz.lookup(text, limit=CANDIDATES, fuzzy=False, focus=doc_countries)
+
+    def first_pass(m: Match, s: Span) -> float:
+        score = m.score
+        if m.place.country in focus_set:
+            score += 0.12 if m.place.country == primary else 0.06
+        if s.cue is not None and _prefers(m, s.cue.prefers):
+            score += 0.1
+        return score
+
+    chosen: list[tuple[Span, list[tuple[float, Match]]]] = []
+    for s in spans:
+        cands = lookups.get(s.text) or []
+        ranked = sorted(((first_pass(m, s), m) for m in cands), key=lambda x: -x[0])
+        chosen.append((s, ranked))
+
+    # Spatial coherence: the places the document is most sure of, in its main country, pull the rest.
+    anchors = [r[0][1].place.point for s, r in chosen
+               if r and r[0][1].place.country == primary and r[0][1].place.feature_class == "P"
+               and (len(r) == 1 or r[0][0] - r[1][0] > 0.1)]
+    centre = _median_point(anchors)
+    sentence_starts = {s.start for s in spans if s.sentence_start}
+    if centre is not None:
+        chosen = [(s, sorted(((sc + 0.1 * math.exp(-centre.distance_km(m.place.point) / 150.0), m)
+                               for sc, m in ranked), key=lambda x: -x[0]) if len(ranked) > 1 else ranked)
+                  for s, ranked in chosen]
+    # Multi-word runs that are no plausible place ("Hossein Hamedani" ~ a village that sounds alike) are
+    # names of people or groups: their words alone are not places either.
+    name_words: set[str] = set()
+    for s, ranked in chosen:
+        if s.tokens > 1 and s.cue is None and ranked and not any(
+                _plausible(s, m, focus_set, s.start in sentence_starts) for _, m in ranked):
+            name_words.update(s.fold.split())
+    out: list[Resolved] = []
+    for s, ranked in chosen:
+        if s.tokens == 1 and s.fold in name_words:
+            s.in_name = True
+        if not ranked:
+            reason = ("not in the gazetteer" + (f"; a place by the cue '{s.cue.words}'" if s.cue else ""))
+            out.append(Resolved(s, None, [], 0.0, reason))
+            continue
+        # The best candidate that is plausible for this span (a weak spelling variant can lose to a
+        # good one further down).
+        pick = next((k for k, (_, m) in enumerate(ranked)
+                     if _plausible(s, m, focus_set, s.start in sentence_starts)), None)
+        if pick is None:
+            continue
+        best_score, best = ranked[pick]
+        others = [m for k, (_, m) in enumerate(ranked) if k != pick][:ALTERNATIVES]
+        out.append(Resolved(s, best, others, min(best_score, 1.0)))
+    return out
+
+
+def notable(m: Match, population: int = 100_000) -> bool:
+    """A place a bare mention most likely means: a country, a province, a city, or a place the
+    curated gazetteer holds for war reporting."""
+    p = m.place
+    return p.feature_code in ("PCLI", "ADM1", "PPLC", "CONT") or p.population >= population or "curated" in m.reasons
+
+
+def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool) -> bool:
+    if s.cue is not None:
+        return True
+    p = best.place
+    if s.in_name and not (best.tier == "exact" and notable(best, 500_000)):
+        return False  # a word of a person's name or a headline, not a village of the same name
+    if s.tokens == 1 and sentence_start and best.tier != "exact":
+        return False  # a capital at a sentence start and a spelling variant: two weak signals
+    if s.tokens == 1 and not notable(best):
+        if sentence_start and p.country not in focus:
+            return False  # "Rival insurgents say...": a capital at a sentence start is no evidence
+        if p.country not in focus and best.matched != fold(p.name):
+            return False  # "Guard" is an alternate name of Guarda; far from the story, ask for the real name
+    if best.tier == "exact":
+        return True
+    # A variant match must look like the name it matched ("Raqa" ~ "Raqqa"; not "Assad" ~ "Al Hajaliyah").
+    sim = Levenshtein.normalized_similarity(s.fold, best.matched)
+    if s.tokens > 1:
+        return sim >= 0.75 and (best.place.country in focus or best.score >= 0.65)
+    p = best.place
+    if len(s.fold) < 4 or sim < 0.75:
+        return False
+    # One word, spelled differently: trust it for a sizeable place, or a near-identical spelling at home.
+    return p.population >= 50_000 or (p.country in focus and sim >= 0.85)
+
+
+def _median_point(points: list[Coordinate]) -> Coordinate | None:
+    if not points:
+        return None
+    lats = sorted(p.lat for p in points)
+    lons = sorted(p.lon for p in points)
+    return Coordinate(lats[len(lats) // 2], lons[len(lons) // 2])
+
+
+def to_record(r: Resolved, sentences: Sentences) -> dict:
+    s = r.span
+    rec = {"text": s.text, "start": s.start, "end": s.end, "sentence": sentences.at(s.start)}
+    if r.match is None:
+        rec.update(name=None, lat=None, lon=None, id=None, source=None, feature_code=None, country=None,
+                   score=0.0, alternatives=[], reason=r.reason)
+        return rec
+    p = r.match.place
+    rec.update(
+        name=p.name, lat=p.lat, lon=p.lon, id=p.id, source=p.source, source_id=p.source_id,
+        feature_code=p.feature_code, country=p.country, score=round(r.score, 4), match=r.match.tier,
+        alternatives=[{"id": m.place.id, "name": m.place.name, "lat": m.place.lat, "lon": m.place.lon,
+                       "country": m.place.country, "score": round(m.score, 4)} for m in r.candidates],
+    )
+    if s.cue is not None:
+        rec["cue"] = s.cue.words
+    return rec

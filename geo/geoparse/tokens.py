@@ -1,0 +1,63 @@
+"""Words and sentences with their character offsets: everything downstream cites text by offset."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# A word: letters (any script), digits and the marks that sit inside transliterated names (A'zaz, Mari`).
+# Dotted abbreviations (U.S., U.K.) are one word. A possessive 's is not part of the word.
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w'’‘`ʿʾ]*[^\W_])?")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Sentence ends: . ! ? followed by space and an upper-case letter or a quote, or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    sep: str  # the characters between the previous word and this one
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(text: str) -> list[Token]:
+    out: list[Token] = []
+    prev_end = 0
+    for m in _WORD.finditer(text):
+        word, start, end = m.group(), m.start(), m.end()
+        if _POSSESSIVE.search(word) and len(word) > 2:
+            word, end = word[:-2], end - 2
+        out.append(Token(word, start, end, text[prev_end:start]))
+        prev_end = m.end()
+    return out
+
+
+class Sentences:
+    """Sentence spans of a text; ``at(offset)`` finds the sentence around a character."""
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        for m in _SENTENCE_END.finditer(text):
+            starts.append(m.end())
+        self.text = text
+        self.starts = starts
+
+    def span(self, offset: int) -> tuple[int, int]:
+        i = bisect_right(self.starts, offset) - 1
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+        return self.starts[i], end
+
+    def at(self, offset: int) -> str:
+        start, end = self.span(offset)
+        return self.text[start:end].strip()
+
+    def is_start(self, offset: int) -> bool:
+        """True if only punctuation and quotes stand between the sentence start and ``offset``."""
+        start, _ = self.span(offset)
+        return not any(ch.isalnum() for ch in self.text[start:offset])

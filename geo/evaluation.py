@@ -28,11 +28,12 @@ AUC (Gritta et al. 2018, "Which Melbourne? Augmenting Geocoding with Maps" (CamC
     AUC = sum_{i=0}^{N-2} (x_i + x_{i+1}) / 2  /  ((N - 1) * ln(20039))
 
 i.e. ``numpy.trapz(x) / ((N - 1) * ln(20039))``, the trapezoidal area under the curve of sorted log errors
-with unit spacing, divided by the area of the worst curve (every error 20,039 km, half the Earth's
+with unit spacing, divided by the area of the curve at height ln(20039) (errors of ~20,039 km, half the Earth's
 circumference). For N = 1 it is ``x_0 / ln(20039)``. 0 is perfect, lower is better. The +1 keeps a
 0 km error at 0. Errors are great-circle distances on a sphere of radius 6371.0088 km, so no error
-exceeds 20,015 km and the AUC stays below 1. (CamCoder's code applies ``numpy.trapz`` to the errors in
-corpus order; sorting only changes which two points get half weight, an O(1/N) difference.)
+exceeds pi * 6371.0088 = 20,015.1 km and the AUC stays below ln(20016.1) / ln(20039) = 0.99989.
+(CamCoder's code applies ``numpy.trapz`` to the errors in corpus order; sorting only changes which two
+points get half weight, an O(1/N) difference.)
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class GoldDoc:
     mentions: list[GoldMention]
 
 
-class GoldCorpus(list):
+class GoldCorpus(list[GoldDoc]):
     """A list of :class:`GoldDoc` that also says what loading fixed and what it had to leave out.
 
     ``skipped``: reason -> gold spans dropped (never silently: also logged as a warning).

@@ -75,6 +75,9 @@ def test_build_prints_and_writes_the_resolved_places(tmp_path, default_home):
     res = invoke(default_home, "build", str(seeds), "--out", str(out))
     assert res.exit_code == 0, res.output
     places = json.loads((out / "places.json").read_text(encoding="utf-8"))
-    ids = {p["id"] for p in places}
-    assert {"geonames:163484", "icao:OS66", "curated:madrasat-al-mushat", "geonames:170063"} <= ids
+    by_id = {p["id"]: p for p in places}
+    assert {"geonames:163484", "icao:OS66", "curated:madrasat-al-mushat", "geonames:170063"} <= set(by_id)
     assert "Tall Qarah" in res.output
+    # Every place cites its mentions: document, offsets, sentence.
+    m = by_id["geonames:163484"]["mentions"][0]
+    assert m["text"] == "Tall Qrah" and "Tall Qrah" in m["sentence"] and m["end"] > m["start"]

@@ -124,3 +124,12 @@ def test_reverse_finds_the_nearest_place(sy_home):
 def test_a_missing_name_returns_nothing(default_home):
     assert Gazetteer(default_home).lookup("Xqzvwy Jjkkq", limit=3) == []
     assert Gazetteer(default_home).lookup("   ", limit=3) == []
+
+
+def test_focus_survives_lookups_and_a_per_call_override(sy_home):
+    gaz = Gazetteer(sy_home)
+    first = gaz.lookup("Tel Qara", limit=1)[0].place.id
+    gaz.lookup("Tall Qarah", limit=1)
+    gaz.lookup("Kilis", limit=1, focus=("TR",))
+    assert gaz.focus == ("SY",)
+    assert gaz.lookup("Tel Qara", limit=1)[0].place.id == first == "geonames:163484"

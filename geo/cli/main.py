@@ -156,6 +156,64 @@ def gazetteer_info(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {r['source']:<16} {count}; built {r['built_at']} from {r['from']}{extra}")
 
 
+# -------------------------------------------------------------------------------------------- parse
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write JSON Lines here (default: standard output).")
+@click.option("--focus", metavar="CC[,CC]", help="Countries the news is about (default: SY, or your imports).")
+@click.pass_context
+def parse(ctx: click.Context, inputs: tuple[str, ...], out_path: Path | None, focus: str | None) -> None:
+    """Find and resolve the places in articles: files, folders, or - for standard input.
+
+    Writes one JSON object per document: doc, title, published, toponyms (text, start, end, sentence,
+    name, lat, lon, id, source, feature_code, country, score, alternatives; unresolved ones with a
+    reason). A document that cannot be read yields {"doc", "error"}; the exit status is 1 if any did.
+    """
+    from geo.documents import DocumentError, read
+    from geo.gazetteer.lookup import Gazetteer
+    from geo.geoparse import Geoparser
+
+    parser = Geoparser(Gazetteer(_home(ctx)), focus=tuple(c.strip().upper() for c in focus.split(",")) if focus
+                       else None)
+    out = open(out_path, "w", encoding="utf-8") if out_path else sys.stdout  # noqa: SIM115
+    failed = done = 0
+    show = sys.stderr.isatty()
+    t0 = time.perf_counter()
+    try:
+        for doc in read(inputs):
+            done += 1
+            if isinstance(doc, DocumentError):
+                failed += 1
+                click.echo(f"{doc.source}: {doc.error}", err=True)
+                out.write(json.dumps(doc.record(), ensure_ascii=False) + "\n")
+                continue
+            for w in doc.warnings:
+                click.echo(f"warning: {w}", err=True)
+            try:
+                record = parser.parse(doc.text, **doc.meta())
+            except Exception as e:  # one document's failure must not stop the others
+                failed += 1
+                click.echo(f"{doc.source}: parse failed: {e!r}", err=True)
+                out.write(json.dumps({"doc": doc.id, "source": doc.source, "error": f"parse failed: {e!r}"}) + "\n")
+                continue
+            if doc.warnings:
+                record["warnings"] = doc.warnings
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if show:
+                click.echo(f"\r{done:,} documents, {failed:,} failed, {time.perf_counter() - t0:,.1f} s", err=True,
+                           nl=False)
+    finally:
+        if show and done:
+            click.echo("", err=True)
+        if out_path:
+            out.close()
+    if failed:
+        ctx.exit(1)
+
+
 # -------------------------------------------------------------------------------------------- build
 
 

@@ -163,9 +163,9 @@ class Gazetteer:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
+        self._open()  # sets the default focus, which the override below must not lose
         saved = self._focus
         if focus is not None:
-            self._open()
             self._focus = tuple(focus)
         try:
             result = self._lookup(name, near, country.upper() if country else None, admin1, limit, fuzzy)

@@ -34,11 +34,27 @@ class Geoparser:
 
     def parse(self, text: str, **meta) -> dict:
         sentences = Sentences(text)
-        spans = self.recognizer.find(text, sentences)
+        spans = []
+        for offset, chunk in chunks(text):
+            for s in self.recognizer.find(chunk):
+                if self._hopeless(s):
+                    continue
+                s.start += offset
+                s.end += offset
+                spans.append(s)
         resolved = resolve(spans, self.gazetteer, focus=self.focus)
-        out = {k: v for k, v in meta.items() if v is not None}
+        out = {"doc": meta.pop("doc", None), "title": meta.pop("title", None),
+               "published": meta.pop("published", None), **meta}
         out["toponyms"] = [to_record(r, sentences) for r in resolved]
         return out
+
+    def _hopeless(self, s) -> bool:
+        """A capitalised first word of a sentence that the gazetteer knows only as a spelling variant of
+        something: no document context will make it a place, so it is dropped before it takes memory."""
+        if s.tokens != 1 or not s.sentence_start or s.cue is not None:
+            return False
+        found = self.gazetteer.lookup(s.text, limit=1, fuzzy=False)
+        return not found or found[0].tier != "exact"
 
     def resolve_span(self, text: str, start: int, end: int) -> tuple[float, float] | None:
         """Resolution alone, for a span someone else found (the gold-span protocol of evaluations)."""
@@ -55,6 +71,25 @@ class Geoparser:
             if r.span.start == start and r.match is not None:
                 return (r.match.place.lat, r.match.place.lon)
         return None
+
+
+CHUNK_CHARS = 500_000
+
+
+def chunks(text: str, size: int = CHUNK_CHARS):
+    """(offset, piece) of a long text, cut at line breaks: recognition holds one piece's words at a time,
+    so a 20 MB file takes memory for 500 kB of it, and time in proportion to its length."""
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = text.rfind("\n", start + size // 2, end)
+            if cut == -1:
+                cut = text.rfind(" ", start + size // 2, end)
+            end = cut + 1 if cut != -1 else end
+        yield start, text[start:end]
+        start = end
 
 
 def _abbreviations() -> set[str]:

@@ -11,7 +11,8 @@ it; such a span is reported unresolved, with the reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
 from geo.geoparse.tokens import Sentences, Token, tokenize
@@ -30,10 +31,15 @@ LIST_SEP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)
 
 
 def tokens_text(tokens: list[Token], start: int, end: int) -> str:
-    return " ".join(t.text for t in tokens if start <= t.start and t.end <= end)
+    i = bisect_left(tokens, start, key=lambda t: t.start)
+    out = []
+    while i < len(tokens) and tokens[i].end <= end:
+        out.append(tokens[i].text)
+        i += 1
+    return " ".join(out)
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     start: int
     end: int
@@ -48,7 +54,7 @@ class Span:
     # a title-case headline), or a word such a run used elsewhere in the text ("Assad" after "Bashar
     # al-Assad"): most likely part of a person's or an organisation's name.
     in_name: bool = False
-    notes: list[str] = field(default_factory=list)
+    in_list: bool = False  # found as an item of a cued list
 
 
 class Recognizer:
@@ -60,6 +66,12 @@ class Recognizer:
         self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
         self.cue_after = lexicon.cue_after()
         self.cue_before = lexicon.cue_before()
+
+        def alternation(words) -> str:
+            return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
+
+        self._after = re.compile(r"[\s-]+(" + alternation(self.cue_after) + r")\b", re.IGNORECASE)
+        self._before = re.compile(r"\b(" + alternation(self.cue_before) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
         phrases = sorted(lexicon.not_places, key=len, reverse=True)
         self._mask = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)",
                                 re.IGNORECASE) if phrases else None
@@ -125,14 +137,17 @@ class Recognizer:
         if not runs:
             return
         exact = {(s.start, s.end) for s in spans}
+        ordered = sorted(spans, key=lambda s: s.start)
+        starts = [s.start for s in ordered]
         words: set[str] = set()
         for a, b in runs:
             if (a, b) in exact:
                 continue  # the whole run is a place name
-            inside = [s for s in spans if a <= s.start and s.end <= b]
-            if inside:
-                for s in inside:
-                    s.in_name = True
+            k = bisect_left(starts, a)
+            while k < len(ordered) and ordered[k].start < b:  # the spans inside this run
+                if ordered[k].end <= b:
+                    ordered[k].in_name = True
+                k += 1
             words.update(w for w in fold_many([tokens_text(tokens, a, b)])[0].split() if w not in PARTICLES)
         for s in spans:
             if not s.in_name and all(w in words for w in s.fold.split()):
@@ -199,14 +214,12 @@ class Recognizer:
         return span
 
     def _cue(self, text: str, tokens: list[Token], i: int, j: int) -> Cue | None:
-        after = text[tokens[j].end:tokens[j].end + 40].lower()
-        for words, cue in self.cue_after.items():
-            if re.match(r"[\s-]+" + re.escape(words) + r"\b", after):
-                return cue
-        before = text[max(0, tokens[i].start - 40):tokens[i].start].lower()
-        for words, cue in self.cue_before.items():
-            if re.search(r"\b" + re.escape(words) + r"\s+of\s+(?:the\s+)?$", before):
-                return cue
+        m = self._after.match(text, tokens[j].end, tokens[j].end + 40)
+        if m:
+            return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
+        m = self._before.search(text, max(0, tokens[i].start - 40), tokens[i].start)
+        if m:
+            return self.cue_before[m.group(1).lower()]
         return None
 
     def _lists(self, text, tokens, spans: list[Span], masked, norm, sentences) -> None:
@@ -214,6 +227,7 @@ class Recognizer:
         if not spans:
             return
         starts = {s.start for s in spans}
+        by_start = {s.start: s for s in spans}
         index = {t.start: n for n, t in enumerate(tokens)}
         added: list[Span] = []
         for s in list(spans):
@@ -240,15 +254,16 @@ class Recognizer:
                 while b > a and not tokens[b].capitalised:
                     b -= 1
                 if tokens[a].start in starts:
-                    last = next(x for x in spans + added if x.start == tokens[a].start)
+                    last = by_start[tokens[a].start]
                     continue
                 phrase = text[tokens[a].start:tokens[b].end]
                 f, k2 = norm.get(phrase) or (fold_many([phrase])[0], variant_keys_many(fold_many([phrase]))[0])
                 item = Span(tokens[a].start, tokens[b].end, phrase, f, k2, cue=s.cue, tokens=b - a + 1,
                             known=f in self.exact or k2 in self.keys,
                             sentence_start=sentences.is_start(tokens[a].start))
-                item.notes.append("list")
+                item.in_list = True
                 added.append(item)
                 starts.add(item.start)
+                by_start[item.start] = item
                 last = item
         spans.extend(added)

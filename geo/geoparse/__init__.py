@@ -42,7 +42,7 @@ class Geoparser:
                 s.start += offset
                 s.end += offset
                 spans.append(s)
-        resolved = resolve(spans, self.gazetteer, focus=self.focus)
+        resolved = resolve(spans, self.gazetteer, focus=self.focus, text=text)
         out = {"doc": meta.pop("doc", None), "title": meta.pop("title", None),
                "published": meta.pop("published", None), **meta}
         out["toponyms"] = [to_record(r, sentences) for r in resolved]
@@ -67,7 +67,7 @@ class Geoparser:
         spans = self.recognizer.find(text, sentences)
         spans = [s for s in spans if not (s.start < end and start < s.end)]
         spans.append(Span(start, end, phrase, f, k, known=True))
-        for r in resolve(spans, self.gazetteer, focus=self.focus):
+        for r in resolve(spans, self.gazetteer, focus=self.focus, text=text):
             if r.span.start == start and r.match is not None:
                 return (r.match.place.lat, r.match.place.lon)
         return None
@@ -93,11 +93,15 @@ def chunks(text: str, size: int = CHUNK_CHARS):
 
 
 def _abbreviations() -> set[str]:
+    """Abbreviations that are names of places as printed (US, U.S., UK, W.Va.): exempt from the rules
+    that drop acronyms and common words."""
     out = set()
-    with open(curated_path().with_name("country_aliases.tsv"), encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f, delimiter="\t"):
-            out.update(a for a in row["aliases"].split("|") if a.replace(".", "").isupper())
-    return out
+    for name, column in (("country_aliases.tsv", "aliases"), ("us_states.tsv", "aliases")):
+        with open(curated_path().with_name(name), encoding="utf-8", newline="") as f:
+            for row in csv.DictReader((r for r in f if not r.startswith("#")), delimiter="\t"):
+                out.update(a for a in row[column].split("|")
+                           if a.replace(".", "").replace(" ", "").isupper() or a.endswith("."))
+    return {a.rstrip(".") if a.count(".") == 1 else a for a in out}
 
 
 _default: Geoparser | None = None

@@ -200,8 +200,8 @@ class Recognizer:
         cue = self._cue(text, tokens, i, j)
         known = f in self.exact or k in self.keys
         if single and first.text not in self.abbreviations:
-            if f in self.lx.common and cue is None:
-                return None
+            if f in self.lx.common:
+                return None  # "The city of ...": a cue does not make "The" a place
             if first.text.isupper() and len(first.text.replace(".", "")) <= ACRONYM_MAX \
                     and first.text not in self.abbreviations and cue is None:
                 return None  # IS, SDF, YPG: acronyms of groups, not places

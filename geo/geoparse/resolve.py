@@ -39,7 +39,8 @@ def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:
     return any(x == p.feature_class or x == f"{p.feature_class}.{p.feature_code}" for x in prefers)
 
 
-def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = ()) -> list[Resolved]:
+def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), text: str | None = None
+            ) -> list[Resolved]:
     lookups: dict[str, list[Match]] = {}
     for s in spans:
         if s.known and s.text not in lookups:
@@ -62,9 +63,9 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = ()) -
     # Names found only as spelling variants are looked up again with the document's countries first
     # ("Killis" in a story about the Turkish border is Kilis, not a Syrian village that sounds alike).
     doc_countries = tuple(dict.fromkeys([*doc_focus, *focus]))
-    for text, found in list(lookups.items()):
+    for name, found in list(lookups.items()):
         if found and found[0].tier != "exact" and doc_countries:
-            lookups[text] = gaz.lookup(text, limit=CANDIDATES, fuzzy=False, focus=doc_countries)
+            lookups[name] = gaz.lookup(name, limit=CANDIDATES, fuzzy=False, focus=doc_countries)
 
     def first_pass(m: Match, s: Span) -> float:
         score = m.score
@@ -74,10 +75,33 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = ()) -
             score += 0.1
         return score
 
+    # "Gainesville, Ga.", "Manbij, Syria": a name followed by a comma and a province or country is in it.
+    within: dict[int, Match] = {}
+    ordered = sorted(spans, key=lambda s: s.start)
+    for a, b in zip(ordered, ordered[1:]):
+        top = lookups.get(b.text)
+        if text is not None and text[a.end:b.start] == ", " and top and top[0].tier == "exact" \
+                and top[0].place.feature_code in ("ADM1", "PCLI"):
+            within[a.start] = top[0]
+            if a.known:
+                area = top[0].place
+                lookups[a.text + "\x00" + area.id] = gaz.lookup(
+                    a.text, limit=CANDIDATES, fuzzy=False, country=area.country,
+                    admin1=area.admin1 if area.feature_code == "ADM1" else None)
+
+    def contained(m: Match, area: Match) -> bool:
+        p, q = m.place, area.place
+        return p.country == q.country and (q.feature_code == "PCLI" or p.admin1 == q.admin1)
+
     chosen: list[tuple[Span, list[tuple[float, Match]]]] = []
     for s in spans:
         cands = lookups.get(s.text) or []
-        ranked = sorted(((first_pass(m, s), m) for m in cands), key=lambda x: -x[0])
+        area = within.get(s.start)
+        if area is not None:
+            inside = [m for m in lookups.get(s.text + "\x00" + area.place.id, []) if contained(m, area)]
+            cands = inside or cands
+        ranked = sorted(((first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands),
+                        key=lambda x: -x[0])
         chosen.append((s, ranked))
 
     # Spatial coherence: the places the document is most sure of, in its main country, pull the rest.

@@ -12,7 +12,6 @@ population, elevation, dem, timezone, modification date.
 
 from __future__ import annotations
 
-import io
 import math
 import struct
 import zipfile
@@ -316,7 +315,3 @@ def iter_admin1(path: Path, problems: Problems, strict: bool = False) -> Iterato
         rows, n = parse_admin1_block(block, lineno, problems, strict)
         lineno += n
         yield rows
-
-
-def text_stream(path: Path) -> io.TextIOBase:  # pragma: no cover - convenience for users' scripts
-    return io.TextIOWrapper(open(path, "rb"), encoding="utf-8", errors="replace")

@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from geo.exc import GazetteerNotFound
 from geo.gazetteer.embedded import DEFAULT_SOURCE, ensure_default
 from geo.gazetteer.importer import ADMIN1_SOURCE
-from geo.gazetteer.index import PLACE_COLUMNS, index_dir, index_parts, read_meta
+from geo.gazetteer.index import index_dir, index_parts, read_meta
 from geo.gazetteer.place import Match, Place
 from geo.home import geo_home
 from geo.names import fold, variant_key
@@ -36,10 +36,9 @@ _FEATURE_PRIOR = {
 }
 _CLASS_PRIOR = {"P": 0.7, "A": 0.35, "S": 0.45, "T": 0.45, "L": 0.45, "H": 0.4, "V": 0.3, "R": 0.3, "U": 0.2}
 
-_SELECT = ", ".join("p." + c for c in PLACE_COLUMNS.split(", "))
-# What ranking needs: no alternate names (long strings for big cities), fetched only for the winners.
-_LIGHT = "p.id, p.gid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.country, p.admin1, p.population, p.source_id"
-_FULL = _LIGHT + ", p.altnames, p.note"
+# The place columns a match is built from, in the order _score and _match unpack them.
+_FULL = ("p.id, p.gid, p.name, p.lat, p.lon, p.fclass, p.fcode, p.country, p.admin1, p.population, p.source_id, "
+         "p.altnames, p.note")
 MAX_ATTACHED = 9  # SQLite allows 10 attached databases by default
 # Candidates scored per source: the index orders them exact first, then in-focus, then by population,
 # so a few suffice; distance or admin context can promote a small place, so more are scored then.
@@ -246,7 +245,7 @@ class Gazetteer:
         return [(*r[:-1], names[r[-1]]) for r in rows]
 
     def _score(self, r: tuple, qfold: str, near, admin1, fuzzy_sim: float | None) -> tuple:
-        """(score, row, tier, distance, reasons) from a light row; Place objects come later, for the best."""
+        """(score, row, tier, distance, reasons) of a candidate row; Match objects are built for the best only."""
         (_, gid, pname, lat, lon, fclass, fcode, cc, adm1, pop, source_id, _, _, mfold, source) = r
         curated = source == DEFAULT_SOURCE and bool(source_id)  # see embedded.build_default
         if fuzzy_sim is not None:

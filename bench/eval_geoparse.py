@@ -126,6 +126,13 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _not_demonym(m) -> bool:
+    from geo.geoparse.lexicon import load
+    from geo.names import fold
+
+    return fold(m.text) not in load().demonyms and m.kind != "Demonym"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -206,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         if name == "gwn":
             # Mordecai 3 and CamCoder resolve the GWN spans that have a GeoNames id (gwn_full.txt's 2,401).
             rows = [(corpus.name, None, lambda m: m.geonameid is not None)]
+        if name in ("lgl", "gwn"):
+            # This project does not count demonyms ("American", "Russian") as places; these corpora do.
+            rows.append((f"{corpus.name} w/o demonyms", _not_demonym, None))
         for label, subset, span_subset in rows:
             s = ev.score(docs, predicted, subset=subset)
             if s.unresolved:

@@ -31,7 +31,7 @@ FUZZY_MIN_SIMILARITY = 0.84
 FUZZY_SCAN = 4000
 
 _FEATURE_PRIOR = {
-    ("A", "PCLI"): 1.0, ("P", "PPLC"): 1.0, ("P", "PPLA"): 0.9, ("P", "PPLA2"): 0.8, ("A", "ADM1"): 0.4,
+    ("A", "PCLI"): 1.0, ("P", "PPLC"): 1.0, ("P", "PPLA"): 0.9, ("P", "PPLA2"): 0.8, ("A", "ADM1"): 0.75,
     ("A", "ADM2"): 0.35, ("S", "AIRB"): 0.65, ("S", "MILB"): 0.65, ("S", "AIRP"): 0.5, ("T", "PLN"): 0.65,
 }
 _CLASS_PRIOR = {"P": 0.7, "A": 0.35, "S": 0.45, "T": 0.45, "L": 0.45, "H": 0.4, "V": 0.3, "R": 0.3, "U": 0.2}

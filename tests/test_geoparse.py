@@ -72,3 +72,8 @@ def test_air_base_cue_and_country_abbreviations(parser):
     got = dict(texts(doc))
     assert got["Kweiris"] == "icao:OS66"
     assert got["US"] == got["U.S."] != None  # noqa: E711 - both are the United States
+
+
+def test_a_name_after_a_title_is_a_person_here_and_later(parser):
+    doc = parser.parse("Sen. Stevens met Mr. Moore in Damascus. Later Stevens flew home.")
+    assert [t for t, _ in texts(doc)] == ["Damascus"]

@@ -27,6 +27,11 @@ HYPHEN_ONLY_ARTICLES = frozenset("as at an".split())
 # An all-capitals word of this length or less is an acronym (IS, SDF, YPG) unless the gazetteer has it
 # verbatim as an abbreviation of a country (US, UK, UAE).
 ACRONYM_MAX = 4
+# A capitalised word right after a title is a person: "Mr. Moore", "Sen. Stevens", "President Lincoln".
+TITLE_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Prof|Rev|Det|President|Senator|Governor|Mayor|"
+    r"Judge|General|Minister|Secretary|Commander|Colonel|Captain|Spokesman|Spokeswoman|Officer|Detective|"
+    r"Coach|Pastor|Chief|Sheriff|Deputy|Trooper|Officer|Attorney|Justice)\.?\s+$")
 LIST_SEP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$")
 
 
@@ -114,12 +119,17 @@ class Recognizer:
             else:
                 i += 1
         self._lists(text, tokens, spans, masked, norm, sentences)
-        self._runs(tokens, spans, masked)
+        self._runs(text, tokens, spans, masked)
         spans.sort(key=lambda s: s.start)
         return spans
 
-    def _runs(self, tokens: list[Token], spans: list[Span], masked: list[bool]) -> None:
-        """Mark spans that sit inside longer capitalised runs (see ``Span.in_name``)."""
+    def _runs(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool]) -> None:
+        """Mark spans that sit inside longer capitalised runs or follow a title (see ``Span.in_name``)."""
+        words: set[str] = set()
+        for s in spans:
+            if TITLE_BEFORE.search(text, max(0, s.start - 16), s.start):
+                s.in_name = True
+                words.update(s.fold.split())
         runs: list[tuple[int, int]] = []
         i, n = 0, len(tokens)
         while i < n:
@@ -134,12 +144,9 @@ class Recognizer:
             if j > i:
                 runs.append((tokens[i].start, tokens[j].end))
             i = j + 1
-        if not runs:
-            return
         exact = {(s.start, s.end) for s in spans}
         ordered = sorted(spans, key=lambda s: s.start)
         starts = [s.start for s in ordered]
-        words: set[str] = set()
         for a, b in runs:
             if (a, b) in exact:
                 continue  # the whole run is a place name

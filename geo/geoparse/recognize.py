@@ -15,7 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
-from geo.geoparse.tokens import Sentences, Token, tokenize
+from geo.geoparse.tokens import Sentences, Token, tokenize_capitalised
 from geo.names import fold_many, variant_keys_many
 
 MAX_WORDS = 5
@@ -85,7 +85,7 @@ class Recognizer:
 
     def find(self, text: str, sentences: Sentences | None = None) -> list[Span]:
         sentences = sentences or Sentences(text)
-        tokens = tokenize(text)
+        tokens = tokenize_capitalised(text)
         masked = self._masked(text, tokens)
         grams = self._grams(tokens, masked)
         if not grams:

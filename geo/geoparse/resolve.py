@@ -80,6 +80,9 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     ordered = sorted(spans, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:]):
         top = lookups.get(b.text)
+        mine = lookups.get(a.text)
+        if mine and mine[0].tier == "exact" and mine[0].place.feature_class == "A":
+            continue  # "Russia, Iran and militias": a list of countries, not a place inside one
         if text is not None and text[a.end:b.start] == ", " and top and top[0].tier == "exact" \
                 and top[0].place.feature_code in ("ADM1", "PCLI"):
             within[a.start] = top[0]
@@ -99,7 +102,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         area = within.get(s.start)
         if area is not None:
             inside = [m for m in lookups.get(s.text + "\x00" + area.place.id, []) if contained(m, area)]
-            cands = inside or cands
+            if any(m.tier == "exact" for m in inside):
+                cands = inside
         ranked = sorted(((first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands),
                         key=lambda x: -x[0])
         chosen.append((s, ranked))

@@ -38,6 +38,30 @@ def tokenize(text: str) -> list[Token]:
     return out
 
 
+_CAP = r"[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F\u1E00-\u1EFF]"
+_PARTICLE = r"(?:al|el|ar|as|ash|ad|az|ez|at|an|ul|bin|ibn|bani|of|de|la)"
+# A run of capitalised words (with the particles inside Arabic names, and an article before one:
+# "al-Hader"). Only these can name places, so only these are split into words.
+_REGION = re.compile(
+    rf"(?<![\w'’])(?:(?:al|el|ar|as|ash|ad|az|ez|at|an)[ -](?={_CAP}))?{_CAP}[\w'’‘`ʿʾ.]*"
+    rf"(?:[ -](?:{_PARTICLE}[ -])*{_CAP}[\w'’‘`ʿʾ.]*)*")
+
+
+def tokenize_capitalised(text: str) -> list[Token]:
+    """The words of the capitalised runs of ``text`` only, with ``sep`` measured in the whole text (so a
+    lower-case word between two runs still separates them)."""
+    out: list[Token] = []
+    prev_end = 0
+    for region in _REGION.finditer(text):
+        for m in _WORD.finditer(text, region.start(), region.end()):
+            word, start, end = m.group(), m.start(), m.end()
+            if _POSSESSIVE.search(word) and len(word) > 2:
+                word, end = word[:-2], end - 2
+            out.append(Token(word, start, end, text[prev_end:start]))
+            prev_end = m.end()
+    return out
+
+
 class Sentences:
     """Sentence spans of a text; ``at(offset)`` finds the sentence around a character."""
 

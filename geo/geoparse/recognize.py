@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
 from geo.geoparse.tokens import Sentences, Token, tokenize_capitalised
-from geo.names import fold_many, variant_keys_many
+from geo.names import fold, fold_many, variant_keys_many
 
 MAX_WORDS = 5
 # Lower-case words allowed inside a multi-word name (Sahl al-Ghab, Deir ez-Zor, Ras al Ain, Gulf of Aden).
@@ -166,7 +166,15 @@ class Recognizer:
         flags = [False] * len(tokens)
         if self._mask is None:
             return flags
-        intervals = [(m.start(), m.end()) for m in self._mask.finditer(text)]
+        # Masked phrases start at a capitalised word (or an article before one), so they are tried there
+        # only: an anchored match per word is far cheaper than scanning the whole text.
+        intervals = []
+        for tok in tokens:
+            if intervals and tok.start < intervals[-1][1]:
+                continue
+            m = self._mask.match(text, tok.start)
+            if m:
+                intervals.append((m.start(), m.end()))
         if not intervals:
             return flags
         k = 0
@@ -202,7 +210,7 @@ class Recognizer:
         single = i == j
         if single and f in self.lx.demonyms:
             return None
-        if not single and fold_many([first.text])[0] in self.lx.demonyms and first.text not in ("Saudi",):
+        if not single and fold(first.text) in self.lx.demonyms and first.text not in ("Saudi",):
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         cue = self._cue(text, tokens, i, j)
         known = f in self.exact or k in self.keys

@@ -115,9 +115,16 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     centre = _median_point(anchors)
     sentence_starts = {s.start for s in spans if s.sentence_start}
     if centre is not None:
-        chosen = [(s, sorted(((sc + 0.1 * math.exp(-centre.distance_km(m.place.point) / 150.0), m)
-                               for sc, m in ranked), key=lambda x: -x[0]) if len(ranked) > 1 else ranked)
-                  for s, ranked in chosen]
+        pull: dict[str, float] = {}  # per place: the same candidates recur across a document's mentions
+
+        def near(m: Match) -> float:
+            got = pull.get(m.place.id)
+            if got is None:
+                got = pull[m.place.id] = 0.1 * math.exp(-_approx_km(centre, m.place.point) / 150.0)
+            return got
+
+        chosen = [(s, sorted(((sc + near(m), m) for sc, m in ranked), key=lambda x: -x[0])
+                   if len(ranked) > 1 else ranked) for s, ranked in chosen]
     # Multi-word runs that are no plausible place ("Hossein Hamedani" ~ a village that sounds alike) are
     # names of people or groups: their words alone are not places either.
     name_words: set[str] = set()
@@ -176,6 +183,13 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool) -> b
         return False
     # One word, spelled differently: trust it for a sizeable place, or a near-identical spelling at home.
     return p.population >= 50_000 or (p.country in focus and sim >= 0.85)
+
+
+def _approx_km(a: Coordinate, b: Coordinate) -> float:
+    """Equirectangular distance: within a percent or so at the ranges where the pull matters."""
+    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
+    y = math.radians(b.lat - a.lat)
+    return 6371.0 * math.hypot(x, y)
 
 
 def _median_point(points: list[Coordinate]) -> Coordinate | None:

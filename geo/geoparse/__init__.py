@@ -14,7 +14,7 @@ from geo.gazetteer.embedded import curated_path
 from geo.gazetteer.lookup import Gazetteer
 from geo.geoparse import lexicon
 from geo.geoparse.recognize import Recognizer
-from geo.geoparse.resolve import resolve, to_record
+from geo.geoparse.resolve import CANDIDATES, resolve, to_record
 from geo.geoparse.tokens import Sentences
 
 DEFAULT_FOCUS = ("SY",)
@@ -53,7 +53,8 @@ class Geoparser:
         something: no document context will make it a place, so it is dropped before it takes memory."""
         if s.tokens != 1 or not s.sentence_start or s.cue is not None:
             return False
-        found = self.gazetteer.lookup(s.text, limit=1, fuzzy=False)
+        # The same call as resolve() makes, so the answer is cached for it.
+        found = self.gazetteer.lookup(s.text, limit=CANDIDATES, fuzzy=False)
         return not found or found[0].tier != "exact"
 
     def resolve_span(self, text: str, start: int, end: int) -> tuple[float, float] | None:

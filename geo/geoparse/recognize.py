@@ -28,10 +28,10 @@ HYPHEN_ONLY_ARTICLES = frozenset("as at an".split())
 # verbatim as an abbreviation of a country (US, UK, UAE).
 ACRONYM_MAX = 4
 # A capitalised word right after a title is a person: "Mr. Moore", "Sen. Stevens", "President Lincoln".
-TITLE_BEFORE = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Maj|Prof|Rev|Det|President|Senator|Governor|Mayor|"
-    r"Judge|General|Minister|Secretary|Commander|Colonel|Captain|Spokesman|Spokeswoman|Officer|Detective|"
-    r"Coach|Pastor|Chief|Sheriff|Deputy|Trooper|Officer|Attorney|Justice)\.?\s+$")
+TITLES = frozenset(
+    "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Prof Rev Det President Senator Governor Mayor Judge "
+    "General Minister Secretary Commander Colonel Captain Spokesman Spokeswoman Officer Detective Coach Pastor "
+    "Chief Sheriff Deputy Trooper Attorney Justice".split())
 LIST_SEP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$")
 
 
@@ -127,7 +127,8 @@ class Recognizer:
         """Mark spans that sit inside longer capitalised runs or follow a title (see ``Span.in_name``)."""
         words: set[str] = set()
         for s in spans:
-            if TITLE_BEFORE.search(text, max(0, s.start - 16), s.start):
+            before = text[max(0, s.start - 16):s.start].split()
+            if before and before[-1].rstrip(".") in TITLES:
                 s.in_name = True
                 words.update(s.fold.split())
         runs: list[tuple[int, int]] = []
@@ -232,7 +233,10 @@ class Recognizer:
         m = self._after.match(text, tokens[j].end, tokens[j].end + 40)
         if m:
             return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
-        m = self._before.search(text, max(0, tokens[i].start - 40), tokens[i].start)
+        start = tokens[i].start
+        if text.find(" of ", max(0, start - 10), start) == -1:
+            return None  # every "before" cue ends in "of" or "of the": most words have neither
+        m = self._before.search(text, max(0, start - 40), start)
         if m:
             return self.cue_before[m.group(1).lower()]
         return None

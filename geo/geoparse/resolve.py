@@ -104,8 +104,9 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             inside = [m for m in lookups.get(s.text + "\x00" + area.place.id, []) if contained(m, area)]
             if any(m.tier == "exact" for m in inside):
                 cands = inside
-        ranked = sorted(((first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands),
-                        key=lambda x: -x[0])
+        ranked = [(first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands]
+        if len(ranked) > 1:
+            ranked.sort(key=lambda x: -x[0])
         chosen.append((s, ranked))
 
     # Spatial coherence: the places the document is most sure of, in its main country, pull the rest.

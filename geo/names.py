@@ -105,6 +105,8 @@ def _fold_other(blob: str) -> str:
 def _batched(items: list[str], ascii_fn, other_fn) -> list[str]:
     """Apply ``ascii_fn``/``other_fn`` to the ASCII and the other items, each batch as one
     newline-joined string, and return the results in the original order."""
+    if len(items) == 1 and "\n" not in items[0]:  # one name (a query): no batching to do
+        return [(ascii_fn if items[0].isascii() else other_fn)(items[0])]
     if all(map(str.isascii, items)):
         parts = [(list(range(len(items))), ascii_fn)]
     else:

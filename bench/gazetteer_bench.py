@@ -32,8 +32,10 @@ from geo.gazetteer.importer import import_file
 t = time.perf_counter()
 r = import_file(sys.argv[1], sys.argv[2], force=True)
 dt = time.perf_counter() - t
-kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+# VmHWM is this process's own peak (ru_maxrss would carry over the parent's across exec).
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+kb = int(hwm.split()[1])
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest worker, forked from here
 print(json.dumps({"status": r.status, "rows": r.rows, "seconds": dt, "self_mb": kb / 1024, "worker_mb": kids / 1024}))
 """
 

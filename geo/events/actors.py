@@ -1,0 +1,114 @@
+"""Who is who: factions, their colours, and the words news uses for them (a data file users override)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.exc import GeoError
+
+DEFAULT_FACTIONS = Path(__file__).parent / "data" / "factions.json"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class FactionsError(GeoError, ValueError):
+    """A factions file that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Faction:
+    id: str
+    name: str
+    colour: str
+    aliases: tuple[str, ...]
+    context_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    faction: str  # a Faction id
+    text: str
+    start: int
+    end: int
+    contextual: bool  # matched a context alias ("the jihadists")
+
+
+class Factions:
+    """The factions in force, and a matcher for their names in text."""
+
+    def __init__(self, factions: dict[str, Faction]) -> None:
+        self.by_id = dict(factions)
+        strict, loose = [], []
+        self._owner: dict[tuple[str, bool], tuple[str, bool]] = {}
+        for f in self.by_id.values():
+            for alias, contextual in [(a, False) for a in f.aliases] + [(a, True) for a in f.context_aliases]:
+                exact = alias.replace(".", "").replace("-", "").isupper()
+                key = alias if exact else alias.lower()
+                self._owner.setdefault((key, exact), (f.id, contextual))
+                (strict if exact else loose).append(alias)
+        # Longest first, so "Islamic State fighters" wins over "Islamic State", and whole words only.
+        self._strict = _alternation(strict, flags=0)
+        self._loose = _alternation(loose, flags=re.IGNORECASE)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, extra: str | Path | None = None) -> Factions:
+        """The package's factions, or those of ``path``; ``extra`` replaces or adds factions by id."""
+        factions = _read(Path(path) if path else DEFAULT_FACTIONS)
+        if extra is not None:
+            factions.update(_read(Path(extra)))
+        return cls(factions)
+
+    def __getitem__(self, faction_id: str) -> Faction:
+        return self.by_id[faction_id]
+
+    def find(self, text: str) -> list[ActorMention]:
+        """Every faction name in ``text``; context aliases only where the faction is also named outright."""
+        candidates = []
+        for pattern, exact in ((self._strict, True), (self._loose, False)):
+            if pattern is not None:
+                candidates += [(m, exact) for m in pattern.finditer(text)]
+        # The longest name wins where two overlap ("IS militants" over "IS").
+        candidates.sort(key=lambda c: (-(c[0].end() - c[0].start()), c[0].start()))
+        found: list[ActorMention] = []
+        taken: list[tuple[int, int]] = []
+        for m, exact in candidates:
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            key = m.group() if exact else m.group().lower()
+            faction, contextual = self._owner[(key, exact)]
+            found.append(ActorMention(faction, m.group(), m.start(), m.end(), contextual))
+            taken.append((m.start(), m.end()))
+        named = {a.faction for a in found if not a.contextual}
+        return sorted((a for a in found if not a.contextual or a.faction in named), key=lambda a: a.start)
+
+
+def _alternation(aliases: list[str], flags: int) -> re.Pattern[str] | None:
+    if not aliases:
+        return None
+    body = "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+def _read(path: Path) -> dict[str, Faction]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise FactionsError(f"{path}: cannot read factions ({e})") from None
+    raw = data.get("factions") if isinstance(data, dict) else None
+    if not isinstance(raw, dict):
+        raise FactionsError(f'{path}: expected {{"factions": {{id: {{name, colour, aliases}}}}}}')
+    out: dict[str, Faction] = {}
+    for fid, f in raw.items():
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+            raise FactionsError(f"{path}: faction {fid!r} needs a name")
+        colour = f.get("colour", "#888888")
+        if not isinstance(colour, str) or not _COLOUR.match(colour):
+            raise FactionsError(f"{path}: faction {fid!r} has colour {colour!r}; expected #rrggbb")
+        aliases = f.get("aliases", [])
+        context = f.get("context_aliases", [])
+        if not all(isinstance(a, str) and a.strip() for a in [*aliases, *context]):
+            raise FactionsError(f"{path}: faction {fid!r} has an alias that is not a non-empty string")
+        out[fid] = Faction(fid, f["name"], colour, tuple(aliases), tuple(context))
+    return out

@@ -1,0 +1,105 @@
+"""Building blocks of the event extractor: factions (a user-overridable data file) and event dates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo.events.actors import Factions, FactionsError
+from geo.events.dates import event_date
+
+
+@pytest.fixture(scope="module")
+def factions():
+    return Factions.load()
+
+
+def found(factions, text):
+    return [(a.faction, a.text) for a in factions.find(text)]
+
+
+def test_the_default_factions_and_their_map_colours(factions):
+    # The common Syrian war maps: government red, rebels green, Islamic State black, Kurds yellow.
+    assert factions["government"].colour == "#d62728"
+    assert factions["rebels"].colour == "#2ca02c"
+    assert factions["islamic_state"].colour == "#1a1a1a"
+    assert factions["kurds"].colour == "#f2c500"
+    assert {"nusra", "hezbollah", "iran", "russia", "turkey", "coalition"} <= set(factions.by_id)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("IS militants drove out rebels", [("islamic_state", "IS militants"), ("rebels", "rebels")]),
+    ("Daesh has exploited the strikes", [("islamic_state", "Daesh")]),
+    ("forces loyal to the government and Assad’s forces", [("government", "forces loyal to the government"),
+                                                           ("government", "Assad’s forces")]),
+    ("Liwa Suqour al-Jabal said", [("rebels", "Liwa Suqour al-Jabal")]),
+    ("the Nusra Front, Al Qaeda’s affiliate in Syria", [("nusra", "Nusra Front"), ("nusra", "Al Qaeda’s affiliate")]),
+    ("YPG and SDF fighters", [("kurds", "YPG"), ("kurds", "SDF")]),
+    ("the US-led coalition bombing", [("coalition", "US-led coalition")]),
+])
+def test_surface_forms_map_to_factions(factions, text, expected):
+    assert found(factions, text) == expected
+
+
+def test_acronyms_match_case_sensitively(factions):
+    assert found(factions, "this is what it is") == []
+    assert found(factions, "IS advanced") == [("islamic_state", "IS")]
+
+
+def test_context_aliases_need_the_faction_named_in_the_text(factions):
+    assert found(factions, "The jihadists are now just over 10 kilometres away.") == []
+    text = "Islamic State fighters advanced. The jihadists are now just over 10 kilometres away."
+    assert found(factions, text) == [("islamic_state", "Islamic State fighters"), ("islamic_state", "The jihadists")]
+
+
+def test_a_user_file_replaces_and_adds_factions(tmp_path, factions):
+    extra = tmp_path / "mine.json"
+    extra.write_text(json.dumps({"factions": {
+        "rebels": {"name": "Opposition", "colour": "#00aa00", "aliases": ["opposition"]},
+        "tribes": {"name": "Tribal forces", "colour": "#996633", "aliases": ["tribal fighters"]},
+    }}), encoding="utf-8")
+    mine = Factions.load(extra=extra)
+    assert mine["rebels"].name == "Opposition" and mine["tribes"].colour == "#996633"
+    assert found(mine, "tribal fighters and rebels") == [("tribes", "tribal fighters")]  # "rebels" was replaced
+    assert mine["government"] == factions["government"]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "cannot read"),
+    ('{"factions": []}', "expected"),
+    ('{"factions": {"x": {"name": "X", "colour": "red"}}}', "#rrggbb"),
+    ('{"factions": {"x": {"name": "X", "aliases": [""]}}}', "alias"),
+])
+def test_a_bad_factions_file_is_a_clear_error_naming_it(tmp_path, content, message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(FactionsError, match=message) as e:
+        Factions.load(extra=bad)
+    assert str(bad) in str(e.value)
+
+
+@pytest.mark.parametrize("sentence, published, iso, precision, basis", [
+    # A photo caption's explicit date is the event's, not the article's.
+    ("captured by rival rebel forces in Manbij town in Aleppo January 8, 2014.", "2015-10-09", "2014-01-08",
+     "day", "explicit"),
+    ("The city fell on 3 March 2016.", "2016-05-08", "2016-03-03", "day", "explicit"),
+    ("Paris launched its first raids on September 27.", "2015-10-09", "2015-09-27", "day", "explicit"),
+    ("IS militants reached their closest position at dawn today", "2015-10-09", "2015-10-09", "day", "relative"),
+    ("a general was killed yesterday near Aleppo", "2015-10-09", "2015-10-08", "day", "relative"),
+    # Friday 9 October 2015: "on Thursday" is the 8th; Sunday 8 May 2016: "late on Thursday" is the 5th.
+    ("he had been killed late on Thursday", "2015-10-09", "2015-10-08", "day", "relative"),
+    ("Khan Touman, which rebels took late on Thursday", "2016-05-08", "2016-05-05", "day", "relative"),
+    ("It began last Wednesday", "2016-05-08", "2016-05-04", "day", "relative"),
+    ("new strikes overnight on IS targets", "2015-10-09", "2015-10-09", "day", "relative"),
+    ("IS were driven out of the city two months ago", "2016-05-08", "2016-03-09", "month", "relative"),
+    ("Rebels hold the town.", "2016-05-08", "2016-05-08", "day", "publication"),
+])
+def test_event_dates(sentence, published, iso, precision, basis):
+    d = event_date(sentence, published)
+    assert (d.iso(), d.precision, d.basis) == (iso, precision, basis)
+
+
+def test_no_publication_date_and_no_date_in_the_text_is_unknown():
+    d = event_date("Rebels hold the town.", None)
+    assert d.date is None and d.precision == "unknown"

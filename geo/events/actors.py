@@ -24,6 +24,7 @@ class Faction:
     colour: str
     aliases: tuple[str, ...]
     context_aliases: tuple[str, ...] = ()
+    held_by_forms: tuple[str, ...] = ()  # "rebel" in "rebel-held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,11 @@ class Factions:
         # Longest first, so "Islamic State fighters" wins over "Islamic State", and whole words only.
         self._strict = _alternation(strict, flags=0)
         self._loose = _alternation(loose, flags=re.IGNORECASE)
+        self._held = {form.lower(): f.id for f in self.by_id.values() for form in f.held_by_forms}
+
+    def held_by(self, modifier: str) -> str | None:
+        """The faction of the word before "-held": "rebel" -> rebels, "IS" -> Islamic State."""
+        return self._held.get(modifier.strip().lower())
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, extra: str | Path | None = None) -> Factions:
@@ -110,5 +116,8 @@ def _read(path: Path) -> dict[str, Faction]:
         context = f.get("context_aliases", [])
         if not all(isinstance(a, str) and a.strip() for a in [*aliases, *context]):
             raise FactionsError(f"{path}: faction {fid!r} has an alias that is not a non-empty string")
-        out[fid] = Faction(fid, f["name"], colour, tuple(aliases), tuple(context))
+        held = f.get("held_by_forms", [])
+        if not all(isinstance(a, str) and a.strip() for a in held):
+            raise FactionsError(f"{path}: faction {fid!r} has a held_by_forms entry that is not a non-empty string")
+        out[fid] = Faction(fid, f["name"], colour, tuple(aliases), tuple(context), tuple(held))
     return out

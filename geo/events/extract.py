@@ -1,0 +1,283 @@
+"""Events from a parsed article: who captured, lost, besieged, advanced on, attacked, controls or contests
+which place, when, on whose report.
+
+Sentence by sentence: find the event words ("seized", "has been besieged by", "rebel-held", "control of
+A is divided between"), then the places they govern (the toponyms the geoparser found, lists included:
+"the localities of A, B, C and the base of D") and the actors (factions named in the sentence; the
+subject of an active verb, the agent after "by" of a passive one, "from Y" for whom a place was taken
+from). Claims by a party about itself ("IS said it had captured...") are marked ``claimed``; negated
+or denied events are dropped. Every event keeps its sentence, document and date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from geo.events.actors import ActorMention, Factions
+from geo.events.dates import event_date
+from geo.geoparse.tokens import Sentences
+
+ACTIONS = ("captured", "lost", "besieged", "advanced_toward", "attacked", "controls", "contested")
+
+# Event words. Each pattern's match ends where the governed place (active voice) would start.
+_CUES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("captured", "active", re.compile(
+        r"\b(?:seized|seize|captured|capture|took control of|take control of|taken control of|took over|overran|"
+        r"overrun|recaptured|recapture|retook|retake|regained|stormed|gained control of|wrested control of|"
+        r"entered|took|taken)\b", re.I)),
+    ("captured", "expel", re.compile(r"\b(?:drove|driven|pushed|forced|kicked)\s+out\b|\bexpelled\b|\bousted\b",
+                                     re.I)),
+    ("captured", "fell", re.compile(r"\bfell to\b", re.I)),
+    ("lost", "active", re.compile(r"\b(?:lost|withdrew from|retreated from|pulled out of|abandoned)\b", re.I)),
+    ("besieged", "active", re.compile(r"\b(?:besieged|besieging|besiege|encircled|surrounded|laid siege to|"
+                                      r"under siege(?: by| from)?)\b", re.I)),
+    ("advanced_toward", "active", re.compile(
+        r"\b(?:advanced|advancing|advance|advances|pushed|pushing|moved|moving|marched|edging closer)\s+"
+        r"(?:(?:further|farther|deeper|north|south|east|west)[\s,]+){0,2}(?:on|toward|towards|to|into|near)\b|"
+        r"\bclosing in on\b|\bclosest position yet to\b|"
+        r"\bwithin\s+(?:\d+(?:\.\d+)?|one|two|three|five|ten)\s*(?:km|kilometres|kilometers|miles?)\b"
+        r"(?:\s*\([^)]*\))?\s+(?:of\b)?|\breached the gates of\b|\bbiggest advance towards?\b", re.I)),
+    ("attacked", "active", re.compile(
+        r"\b(?:air ?strikes?|raids?|strikes|bombs?|shells|rockets|missiles?)\s+(?:hit|hits|struck|targeted|"
+        r"targeting|pounded|on)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided)\b",
+        re.I)),
+    # Not after a hyphen: "government-held" is the modifier pattern below.
+    ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b",
+                                      re.I)),
+]
+_HELD = re.compile(r"\b(?P<who>(?:[A-Z][\w’']+\s)?[\w’']+)-(?:held|controlled|run)\b", re.I)
+_DIVIDED = re.compile(
+    r"control of (?P<place>.+?) is (?:divided|split|shared) between (?P<a>.+?) in the "
+    r"(?P<pa>east|west|north|south)(?P<b>.+?) in the (?P<pb>east|west|north|south)", re.I)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|has been|have been|had been|is|are|being|been)\s+$", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no longer|failed to|denied|deny|denies|without)\b[^.;]{0,25}$", re.I)
+_CLAIM = re.compile(r"\b(?:said|says|claimed|claims|announced|boasted|declared|statement|posted)\b", re.I)
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|as|although|despite|where|after|before)\b|\s+(?:but|while)\s+")
+# Between a verb and its place: "the localities of", "the town of", "the base of" (a place noun and "of").
+_LEAD = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:the\s+)?$", re.I)
+# "near X", "north of X", "10 km from X": X locates the event, it is not what was taken.
+_RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north|south|east|west|northeast|"
+                                r"northwest|southeast|southwest|northern|southern|eastern|western|km|kilometres|"
+                                r"kilometers|miles|edge|edges|outskirts|from)\b", re.I)
+# Between items of a list: ", ", " and ", ", and the base of ".
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s*(?:and|or)\s+)(?:the\s+)?(?:[\w-]+\s+of\s+)?(?:the\s+)?$",
+                       re.I)
+MAX_LEAD = 45  # characters between a verb and the place it governs
+NEAR_OK = ("attacked", "advanced_toward")  # struck near X, advanced near X: X is where it happened
+
+
+@dataclass
+class Event:
+    actor: str | None  # a faction id
+    action: str
+    place: dict  # name, id, lat, lon, text, start, end (the resolved toponym)
+    from_actor: str | None
+    date: str | None
+    date_precision: str
+    claimed: bool
+    sentence: str
+    doc: str | None
+    confidence: float
+    published: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    part: str | None = None  # "east", "west"... where control is split
+    cue: str = ""  # the words that made it an event
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def extract(parsed: dict, text: str, factions: Factions) -> list[Event]:
+    """Events of one parsed document (``geo.parse`` output) whose text is ``text``."""
+    sentences = Sentences(text)
+    actors = factions.find(text)
+    toponyms = [t for t in parsed.get("toponyms", []) if t.get("start") is not None]
+    published = parsed.get("published")
+    events: list[Event] = []
+    seen: set[tuple] = set()
+    for s_start, s_end in _sentence_spans(sentences, text):
+        sentence = text[s_start:s_end]
+        places = [t for t in toponyms if s_start <= t["start"] < s_end]
+        if not places:
+            continue
+        who = [a for a in actors if s_start <= a.start < s_end]
+        date = event_date(sentence, published)
+        for ev in _sentence_events(text, s_start, s_end, places, who, factions):
+            if ev["place"].get("feature_code") in ("PCLI", "CONT"):
+                continue  # a country is not a place one captures or holds on a map
+            key = (ev["action"], ev["actor"], ev["place"]["start"], ev.get("part"))
+            if key in seen:
+                continue
+            seen.add(key)
+            place = ev["place"]
+            events.append(Event(
+                actor=ev["actor"], action=ev["action"],
+                place={k: place.get(k) for k in ("name", "id", "lat", "lon", "text", "start", "end", "country")},
+                from_actor=ev.get("from_actor"), date=date.iso(), date_precision=date.precision,
+                claimed=ev.get("claimed", False), sentence=sentence.strip(), doc=parsed.get("doc"),
+                confidence=ev["confidence"], published=published, outlet=parsed.get("outlet") or None,
+                url=parsed.get("url") or None, part=ev.get("part"), cue=ev["cue"]))
+    return events
+
+
+def _sentence_spans(sentences: Sentences, text: str):
+    starts = sentences.starts
+    for i, a in enumerate(starts):
+        b = starts[i + 1] if i + 1 < len(starts) else len(text)
+        yield a, b
+
+
+def _faction_in(text: str, factions: Factions) -> str | None:
+    found = factions.find(text)
+    return found[0].faction if found else None
+
+
+def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
+    out: list[dict] = []
+    sentence = text[s_start:s_end]
+    # "Control of A is divided between Y in the east and Z in the west."
+    m = _DIVIDED.search(sentence)
+    if m:
+        target = [p for p in places if s_start + m.start("place") <= p["start"] < s_start + m.end("place")]
+        for side, part in (("a", "pa"), ("b", "pb")):
+            faction = _faction_in(m.group(side), factions)
+            if faction and target:
+                out.append({"action": "contested", "actor": faction, "place": target[0], "part": m.group(part).lower(),
+                            "confidence": 0.85, "cue": m.group(0)[:60]})
+        if out:
+            return out
+    # "rebel-held town of Kafrnaha", "government-held territory on the northern edge of Aleppo"
+    for m in _HELD.finditer(sentence):
+        words = m.group("who")
+        faction = factions.held_by(words) or factions.held_by(words.split()[-1])
+        if not faction:
+            continue
+        after = [p for p in places if p["start"] >= s_start + m.end()]
+        if after and after[0]["start"] - (s_start + m.end()) <= MAX_LEAD:
+            out.append({"action": "controls", "actor": faction, "place": after[0], "confidence": 0.7,
+                        "cue": m.group(0)})
+    for action, kind, pattern in _CUES:
+        for m in pattern.finditer(sentence):
+            cue_start, cue_end = s_start + m.start(), s_start + m.end()
+            before_text = text[max(s_start, cue_start - 40):cue_start]
+            if _NEGATION.search(before_text):
+                continue  # "did not capture", "denied ... had captured"
+            progressive = m.group(0).split()[0].lower().endswith("ing")  # "was advancing" is not passive
+            passive = (bool(_PASSIVE_BEFORE.search(before_text)) and not progressive) \
+                or text[cue_end:cue_end + 4].lower() == " by "
+            out.extend(_cue_events(text, s_start, s_end, action, kind, m.group(0), cue_start, cue_end, passive,
+                                   places, who))
+    return out
+
+
+def _clause_end(text: str, start: int, s_end: int) -> int:
+    m = _CLAUSE_END.search(text, start, s_end)
+    return m.start() if m else s_end
+
+
+def _targets_after(text, cue_end, s_end, places, action) -> list[dict]:
+    """The places an active verb governs: the first place shortly after it, and the places listed after
+    that one ("A, B, C and the base of D"); not a place it is only near ("villages close to Aleppo")."""
+    end = _clause_end(text, cue_end, s_end)
+    after = sorted((p for p in places if cue_end <= p["start"] < end), key=lambda p: p["start"])
+    if not after:
+        return []
+    first = after[0]
+    lead = text[cue_end:first["start"]]
+    if action == "advanced_toward":
+        # "within 2 km of government-held territory on the northern edge of Aleppo": still toward Aleppo.
+        if len(lead) > 2 * MAX_LEAD or re.search(r"\bfrom\b", lead, re.I):
+            return []
+    elif len(lead) > MAX_LEAD or not _LEAD.match(lead):
+        return []
+    elif _RELATIVE_LOCATION.search(lead) and not (action in NEAR_OK and re.search(r"\bnear\b", lead, re.I)):
+        return []
+    out = [first]
+    for p in after[1:]:
+        if not _LIST_GAP.match(text[out[-1]["end"]:p["start"]]):
+            break
+        out.append(p)
+    return out
+
+
+def _nearest_actor_before(who: list[ActorMention], pos: int, s_start: int) -> ActorMention | None:
+    before = [a for a in who if s_start <= a.end <= pos]
+    return before[-1] if before else None
+
+
+def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, passive, places, who) -> list[dict]:
+    events: list[dict] = []
+    claimed = False
+    actor = from_actor = None
+    targets: list[dict] = []
+    if kind == "fell":  # "A fell to X"
+        targets = [p for p in places if p["end"] <= cue_start][-1:]
+        after = [a for a in who if a.start >= cue_end]
+        actor = after[0].faction if after else None
+    elif passive:
+        # "Kweires has been besieged by Islamic State fighters": the place before, the agent after "by".
+        targets = [p for p in places if p["end"] <= cue_start and cue_start - p["end"] <= 60][-1:]
+        by = [a for a in who if a.start >= cue_end and text[cue_end:a.start].strip().lower().startswith("by")
+              and a.start - cue_end <= 30]
+        actor = by[0].faction if by else None
+        if not targets and by:
+            # "it was captured by rival rebel forces in Manbij town": the place follows the agent.
+            m_in = re.match(r"\s+(?:in|at|near)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?", text[by[0].end:s_end])
+            if m_in:
+                targets = [p for p in places if p["start"] == by[0].end + m_in.end()]
+        if not by and action != "besieged":
+            return []
+    else:
+        m = re.search(r"(?P<place>[^,]+),\s*which\s+(?P<actor>[^,]*?)$", text[s_start:cue_start])
+        if m:
+            # "Khan Touman, which rebels took from forces loyal to the government"
+            targets = [p for p in places if s_start + m.start("place") <= p["start"] < s_start + m.end("place")][-1:]
+            actors_between = [a for a in who if s_start + m.start("actor") <= a.start < cue_start]
+            actor = actors_between[0].faction if actors_between else None
+        else:
+            start = cue_end
+            if kind == "expel":
+                # "drove out rebels from the localities of A, B": the places follow "from".
+                m_from = re.search(r"\bfrom\s+", text[cue_end:min(s_end, cue_end + 40)])
+                start = cue_end + m_from.end() if m_from else cue_end
+            targets = _targets_after(text, start, s_end, places, action)
+            subject = _nearest_actor_before(who, cue_start, s_start)
+            actor = subject.faction if subject else None
+            if subject is not None:
+                # "Islamic State said its fighters had captured": the party's own claim.
+                between = text[subject.end:cue_start]
+                claimed = bool(_CLAIM.search(between)) and action in ("captured", "advanced_toward", "besieged")
+    if kind == "expel":
+        # "IS drove out rebels from A, B and C": the actor after "out" is who lost the places.
+        out_of = [a for a in who if cue_end <= a.start <= cue_end + 25]
+        from_actor = out_of[0].faction if out_of else None
+    if action == "captured" and from_actor is None:
+        m = re.search(r"\bfrom\s+", text[cue_end:_clause_end(text, cue_end, s_end)])
+        if m:
+            after = [a for a in who if a.start >= cue_end + m.end() and a.start - (cue_end + m.end()) <= 25]
+            from_actor = after[0].faction if after else None
+    if action == "besieged" and not passive and re.search(r"\bthe\s+$", text[max(s_start, cue_start - 5):cue_start],
+                                                          re.I):
+        return []  # "the besieged Old City": an adjective, with no besieger named
+    if action == "attacked" and actor is None and not re.match(r"(?i)air ?strikes?|raids?|strikes|bombs?|shells|"
+                                                               r"rockets|missiles?", cue):
+        return []
+    if action == "controls" and not passive:
+        # "holds A" and "held A" need the holder as subject; an adjective "held" alone is no event.
+        if actor is None:
+            return []
+    if actor is None and action in ("captured", "lost", "advanced_toward", "controls"):
+        return []
+    if from_actor == actor:
+        from_actor = None
+    confidence = {"captured": 0.85, "lost": 0.8, "besieged": 0.85, "advanced_toward": 0.75, "attacked": 0.7,
+                  "controls": 0.75}[action]
+    # A country is not a place one captures or holds on a map: "controls large parts of eastern Syria".
+    targets = [p for p in targets if p.get("feature_code") not in ("PCLI", "CONT")]
+    for p in targets:
+        events.append({"action": action, "actor": actor, "place": p, "from_actor": from_actor,
+                       "claimed": claimed, "confidence": confidence * (0.8 if claimed else 1.0), "cue": cue})
+    return events

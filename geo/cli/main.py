@@ -164,20 +164,27 @@ def gazetteer_info(ctx: click.Context, as_json: bool) -> None:
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write JSON Lines here (default: standard output).")
 @click.option("--focus", metavar="CC[,CC]", help="Countries the news is about (default: SY, or your imports).")
+@click.option("--factions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Your own factions file (same shape as the package's): replaces or adds factions by id.")
 @click.pass_context
-def parse(ctx: click.Context, inputs: tuple[str, ...], out_path: Path | None, focus: str | None) -> None:
+def parse(ctx: click.Context, inputs: tuple[str, ...], out_path: Path | None, focus: str | None,
+          factions: Path | None) -> None:
     """Find and resolve the places in articles: files, folders, or - for standard input.
 
     Writes one JSON object per document: doc, title, published, toponyms (text, start, end, sentence,
     name, lat, lon, id, source, feature_code, country, score, alternatives; unresolved ones with a
-    reason). A document that cannot be read yields {"doc", "error"}; the exit status is 1 if any did.
+    reason) and events (actor, action, place, from_actor, date, claimed, sentence, confidence). A document
+    that cannot be read yields {"doc", "error"}; the exit status is 1 if any did.
     """
     from geo.documents import DocumentError, read
     from geo.gazetteer.lookup import Gazetteer
     from geo.geoparse import Geoparser
 
-    parser = Geoparser(Gazetteer(_home(ctx)), focus=tuple(c.strip().upper() for c in focus.split(",")) if focus
-                       else None)
+    try:
+        parser = Geoparser(Gazetteer(_home(ctx)), factions=factions,
+                           focus=tuple(c.strip().upper() for c in focus.split(",")) if focus else None)
+    except GeoError as e:
+        raise click.ClickException(str(e)) from None
     out = open(out_path, "w", encoding="utf-8") if out_path else sys.stdout  # noqa: SIM115
     failed = done = 0
     show = sys.stderr.isatty()

@@ -25,7 +25,7 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("captured", "active", re.compile(
         r"\b(?:seized|seize|captured|capture|took control of|take control of|taken control of|took over|overran|"
         r"overrun|recaptured|recapture|retook|retake|regained|stormed|gained control of|wrested control of|"
-        r"entered|took|taken)\b", re.I)),
+        r"entered|took|taken|taking)\b", re.I)),
     ("captured", "expel", re.compile(r"\b(?:drove|driven|pushed|forced|kicked)\s+out\b|\bexpelled\b|\bousted\b",
                                      re.I)),
     ("captured", "fell", re.compile(r"\bfell to\b", re.I)),
@@ -33,9 +33,13 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("besieged", "active", re.compile(r"\b(?:besieged|besieging|besiege|encircled|surrounded|laid siege to|"
                                       r"under siege(?: by| from)?)\b", re.I)),
     ("advanced_toward", "active", re.compile(
-        r"\b(?:advanced|advancing|advance|advances|pushed|pushing|moved|moving|marched|edging closer)\s+"
-        r"(?:(?:further|farther|deeper|north|south|east|west)[\s,]+){0,2}(?:on|toward|towards|to|into|near)\b|"
-        r"\bclosing in on\b|\bclosest position yet to\b|"
+        r"\b(?:advanced|advancing|advance|advances|push|pushed|pushing|moved|moving|marched|edging closer)\s+"
+        r"(?:(?:further|farther|deeper|north|south|east|west|today|yesterday)[\s,]+){0,2}"
+        r"(?:on|toward|towards|to|into|near|in|across)\b|\b(?:gaining|gained|made|making|registered)\s+"
+        r"(?:significant\s+|new\s+)?(?:ground|gains)\b|"
+        r"\bclosing in on\b|\bclosest position yet to\b|\b(?:so|very|this)\s+close\s+to\b|"
+        r"\b(?:just\s+over|about|some|nearly|only|less\s+than)?\s*(?:\d+(?:\.\d+)?|one|two|three|five|ten)\s*"
+        r"(?:km|kilometres|kilometers|miles?)\b(?:\s*\([^)]*\))?\s+from\b|"
         r"\bwithin\s+(?:\d+(?:\.\d+)?|one|two|three|five|ten)\s*(?:km|kilometres|kilometers|miles?)\b"
         r"(?:\s*\([^)]*\))?\s+(?:of\b)?|\breached the gates of\b|\bbiggest advance towards?\b", re.I)),
     ("attacked", "active", re.compile(
@@ -43,13 +47,16 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"targeting|pounded|on)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided)\b",
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
-    ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b",
-                                      re.I)),
+    ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b|"
+                                      r"\b(?:are|is|were|was)\s+(?:positioned|deployed|stationed|entrenched|dug in)"
+                                      r"\b(?:,?\s+(?:including|in|at|around))?", re.I)),
 ]
 _HELD = re.compile(r"\b(?P<who>(?:[A-Z][\w’']+\s)?[\w’']+)-(?:held|controlled|run)\b", re.I)
 _DIVIDED = re.compile(
     r"control of (?P<place>.+?) is (?:divided|split|shared) between (?P<a>.+?) in the "
     r"(?P<pa>east|west|north|south)(?P<b>.+?) in the (?P<pb>east|west|north|south)", re.I)
+_STRONGHOLD = re.compile(r"(?P<pre>(?:[\w’'-]+\s+){0,2})\b(?:stronghold|bastion|heartland)s?\b"
+                         r"(?:\s+(?:of|in|for))?\s+(?:the\s+)?", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|has been|have been|had been|is|are|being|been)\s+$", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|failed to|denied|deny|denies|without)\b[^.;]{0,25}$", re.I)
 _CLAIM = re.compile(r"\b(?:said|says|claimed|claims|announced|boasted|declared|statement|posted)\b", re.I)
@@ -93,17 +100,31 @@ class Event:
 def extract(parsed: dict, text: str, factions: Factions) -> list[Event]:
     """Events of one parsed document (``geo.parse`` output) whose text is ``text``."""
     sentences = Sentences(text)
+    toponyms = sorted((t for t in parsed.get("toponyms", []) if t.get("start") is not None),
+                      key=lambda t: t["start"])
+    if not toponyms:
+        return []
     actors = factions.find(text)
-    toponyms = [t for t in parsed.get("toponyms", []) if t.get("start") is not None]
     published = parsed.get("published")
     events: list[Event] = []
     seen: set[tuple] = set()
+    ti = ai = 0  # walk sentences, toponyms and actors together: linear in the text
     for s_start, s_end in _sentence_spans(sentences, text):
-        sentence = text[s_start:s_end]
-        places = [t for t in toponyms if s_start <= t["start"] < s_end]
-        if not places:
+        while ti < len(toponyms) and toponyms[ti]["start"] < s_start:
+            ti += 1
+        tj = ti
+        while tj < len(toponyms) and toponyms[tj]["start"] < s_end:
+            tj += 1
+        while ai < len(actors) and actors[ai].start < s_start:
+            ai += 1
+        aj = ai
+        while aj < len(actors) and actors[aj].start < s_end:
+            aj += 1
+        if tj == ti:
             continue
-        who = [a for a in actors if s_start <= a.start < s_end]
+        sentence = text[s_start:s_end]
+        places = toponyms[ti:tj]
+        who = actors[ai:aj]
         date = event_date(sentence, published)
         for ev in _sentence_events(text, s_start, s_end, places, who, factions):
             if ev["place"].get("feature_code") in ("PCLI", "CONT"):
@@ -159,14 +180,33 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
         if after and after[0]["start"] - (s_start + m.end()) <= MAX_LEAD:
             out.append({"action": "controls", "actor": faction, "place": after[0], "confidence": 0.7,
                         "cue": m.group(0)})
+    # "the rebel stronghold of Idlib", "the regime's coastal bastion of Latakia", "X, a stronghold for Hezbollah"
+    for m in _STRONGHOLD.finditer(sentence):
+        at = s_start + m.start()
+        # "the rebel stronghold", "the regime's coastal bastion": the owner is a word just before.
+        words = [re.sub(r"[’']s$", "", w) for w in m.group("pre").split()]
+        owner = next((f for f in map(factions.held_by, reversed(words)) if f), None)
+        if owner is None:
+            near = _nearest_actor_before(who, at, max(s_start, at - 30))
+            owner = near.faction if near else None
+        target = [p for p in places if s_start + m.end() <= p["start"] <= s_start + m.end() + 12][:1]
+        if not target:
+            target = [p for p in places if p["end"] <= at and at - p["end"] <= 6][-1:]
+            after = [a for a in who if s_start + m.end() <= a.start <= s_start + m.end() + 12]
+            owner = after[0].faction if after else owner
+        if owner and target:
+            out.append({"action": "controls", "actor": owner, "place": target[0], "confidence": 0.7,
+                        "cue": m.group(0)})
     for action, kind, pattern in _CUES:
         for m in pattern.finditer(sentence):
             cue_start, cue_end = s_start + m.start(), s_start + m.end()
             before_text = text[max(s_start, cue_start - 40):cue_start]
-            if _NEGATION.search(before_text):
-                continue  # "did not capture", "denied ... had captured"
-            progressive = m.group(0).split()[0].lower().endswith("ing")  # "was advancing" is not passive
-            passive = (bool(_PASSIVE_BEFORE.search(before_text)) and not progressive) \
+            if _NEGATION.search(before_text) and not re.match(r"(?i)so close", m.group(0)):
+                continue  # "did not capture", "denied ... had captured" (but "never been so close": emphasis)
+            # Only a participle makes a passive: "was captured", not "was advancing" or "has been so close".
+            participle = re.fullmatch(r"\w+(?:ed|en|wn)|held|taken|overrun|won|lost|hit|struck|shot",
+                                      m.group(0).split()[0].lower()) is not None
+            passive = (bool(_PASSIVE_BEFORE.search(before_text)) and participle) \
                 or text[cue_end:cue_end + 4].lower() == " by "
             out.extend(_cue_events(text, s_start, s_end, action, kind, m.group(0), cue_start, cue_end, passive,
                                    places, who))
@@ -178,25 +218,34 @@ def _clause_end(text: str, start: int, s_end: int) -> int:
     return m.start() if m else s_end
 
 
-def _targets_after(text, cue_end, s_end, places, action) -> list[dict]:
+def _targets_after(text, cue_end, s_end, places, action, cue_text="") -> list[dict]:
     """The places an active verb governs: the first place shortly after it, and the places listed after
     that one ("A, B, C and the base of D"); not a place it is only near ("villages close to Aleppo")."""
     end = _clause_end(text, cue_end, s_end)
-    after = sorted((p for p in places if cue_end <= p["start"] < end), key=lambda p: p["start"])
+    # A country before the place is its qualifier ("on Syria's second city Aleppo"), not the target.
+    after = sorted((p for p in places if cue_end <= p["start"] < end and p.get("feature_code") not in ("PCLI",)),
+                   key=lambda p: p["start"])
     if not after:
         return []
     first = after[0]
     lead = text[cue_end:first["start"]]
     if action == "advanced_toward":
         # "within 2 km of government-held territory on the northern edge of Aleppo": still toward Aleppo.
-        if len(lead) > 2 * MAX_LEAD or re.search(r"\bfrom\b", lead, re.I):
+        # "advancing from Hama" names where they came from; "10 km from Aleppo" is still toward it.
+        if len(lead) > 2 * MAX_LEAD or (re.search(r"\bfrom\s+(?:the\s+)?$", lead, re.I)
+                                        and not re.search(r"(?:km|kilometres|kilometers|miles?)\b", cue_text, re.I)):
             return []
     elif len(lead) > MAX_LEAD or not _LEAD.match(lead):
         return []
     elif _RELATIVE_LOCATION.search(lead) and not (action in NEAR_OK and re.search(r"\bnear\b", lead, re.I)):
         return []
+    # "the Old City section of Homs": the part belongs to the place that follows.
+    rest = after[1:]
+    if rest and re.fullmatch(r"\s+(?:section|part|parts|district|neighbou?rhood|quarter|outskirts|suburbs?)\s+of"
+                             r"\s+(?:the\s+)?", text[first["end"]:rest[0]["start"]], re.I):
+        first, rest = rest[0], rest[1:]
     out = [first]
-    for p in after[1:]:
+    for p in rest:
         if not _LIST_GAP.match(text[out[-1]["end"]:p["start"]]):
             break
         out.append(p)
@@ -243,8 +292,21 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                 # "drove out rebels from the localities of A, B": the places follow "from".
                 m_from = re.search(r"\bfrom\s+", text[cue_end:min(s_end, cue_end + 40)])
                 start = cue_end + m_from.end() if m_from else cue_end
-            targets = _targets_after(text, start, s_end, places, action)
+            targets = _targets_after(text, start, s_end, places, action, cue)
+            if not targets and action == "captured" and kind == "active":
+                # "seized villages close to Aleppo", "captured five villages near Aleppo": unnamed places
+                # taken near a named one are an advance toward it.
+                near = _targets_after(text, start, s_end, places, "advanced_toward", cue)
+                if near and re.search(r"\b(?:near|close to|around|outside|north|south|east|west)\b",
+                                      text[start:near[0]["start"]], re.I):
+                    action, targets = "advanced_toward", near[:1]
             subject = _nearest_actor_before(who, cue_start, s_start)
+            lead_in = text[max(s_start, cue_start - 12):cue_start]
+            if who and (re.search(r"(?:,\s*|\s)and\s+$", lead_in)
+                        or (re.search(r",\s*$", lead_in) and cue.split()[0].lower().endswith("ing"))):
+                # "Daesh has exploited ... and advanced in Aleppo", "IS registered gains ..., taking six
+                # villages": a coordinated or participial verb shares the sentence's subject.
+                subject = next((a for a in who if a.start < cue_start), subject)
             actor = subject.faction if subject else None
             if subject is not None:
                 # "Islamic State said its fighters had captured": the party's own claim.
@@ -261,7 +323,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
             from_actor = after[0].faction if after else None
     if action == "besieged" and not passive and re.search(r"\bthe\s+$", text[max(s_start, cue_start - 5):cue_start],
                                                           re.I):
-        return []  # "the besieged Old City": an adjective, with no besieger named
+        actor = None  # "the besieged Old City of Homs": under siege, besieger not named
     if action == "attacked" and actor is None and not re.match(r"(?i)air ?strikes?|raids?|strikes|bombs?|shells|"
                                                                r"rockets|missiles?", cue):
         return []
@@ -273,6 +335,8 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         return []
     if from_actor == actor:
         from_actor = None
+    if action == "besieged" and actor is None and not targets:
+        return []
     confidence = {"captured": 0.85, "lost": 0.8, "besieged": 0.85, "advanced_toward": 0.75, "attacked": 0.7,
                   "controls": 0.75}[action]
     # A country is not a place one captures or holds on a map: "controls large parts of eastern Syria".

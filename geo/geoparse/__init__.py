@@ -24,13 +24,19 @@ class Geoparser:
     """Recogniser and resolver over one gazetteer; build once, call ``parse`` for each text."""
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, home: str | Path | None = None,
-                 focus: tuple[str, ...] | None = None, not_places: Path | None = None) -> None:
+                 focus: tuple[str, ...] | None = None, not_places: Path | None = None,
+                 factions: Path | None = None, events: bool = True) -> None:
         self.gazetteer = gazetteer or Gazetteer(home)
         # A conflict map is about some countries: the user's focus, else the countries of the dumps they
         # imported, else Syria, the project's subject.
         self.focus = tuple(focus) if focus is not None else (self.gazetteer.focus or DEFAULT_FOCUS)
         lx = lexicon.load(not_places)
         self.recognizer = Recognizer(lx, self.gazetteer.name_keys(), set(), _abbreviations())
+        self.factions = None
+        if events:
+            from geo.events.actors import Factions
+
+            self.factions = Factions.load(extra=factions)
 
     def parse(self, text: str, **meta) -> dict:
         sentences = Sentences(text)
@@ -46,6 +52,10 @@ class Geoparser:
         out = {"doc": meta.pop("doc", None), "title": meta.pop("title", None),
                "published": meta.pop("published", None), **meta}
         out["toponyms"] = [to_record(r, sentences) for r in resolved]
+        if self.factions is not None:
+            from geo.events.extract import extract
+
+            out["events"] = [e.to_dict() for e in extract(out, text, self.factions)]
         return out
 
     def _hopeless(self, s) -> bool:

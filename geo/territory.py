@@ -1,0 +1,167 @@
+"""Territory: events folded over time into a state per place and date.
+
+The same event from several outlets (same actor, action and place, dates within a day) becomes one, with
+all its sources and a corroboration count. Events that contradict each other (two factions capturing
+one place on one day) are both kept and flagged. A place's state as of a date says who holds it, since
+when, on whose report; whether it is contested (and how: "rebels east, government west"), besieged, or
+threatened by an advance; and whether the state rests on a party's own claims only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from geo.events.extract import Event
+
+
+@dataclass
+class MergedEvent:
+    actor: str | None
+    action: str
+    place: dict
+    from_actor: str | None
+    date: str | None
+    date_precision: str
+    claimed: bool  # every source is the party's own claim
+    part: str | None
+    sources: list[dict] = field(default_factory=list)  # doc, outlet, published, url, sentence, confidence
+    contradicted_by: list[str] = field(default_factory=list)  # actors of conflicting events
+
+    @property
+    def corroboration(self) -> int:
+        """Independent reports: distinct outlets (or documents, where the outlet is unknown)."""
+        return len({s.get("outlet") or s.get("doc") for s in self.sources})
+
+    def to_dict(self) -> dict:
+        return {"actor": self.actor, "action": self.action, "place": self.place, "from_actor": self.from_actor,
+                "date": self.date, "date_precision": self.date_precision, "claimed": self.claimed,
+                "part": self.part, "sources": self.sources, "corroboration": self.corroboration,
+                "contradicted_by": self.contradicted_by}
+
+
+@dataclass
+class PlaceState:
+    place: dict
+    holder: str | None = None
+    since: str | None = None
+    from_actor: str | None = None  # whom the holder took it from
+    contested: bool = False
+    parts: dict[str, str] = field(default_factory=dict)  # "east" -> "rebels"
+    besieged_by: list[str] = field(default_factory=list)
+    threatened_by: list[str] = field(default_factory=list)  # advances toward it
+    attacked_by: list[str | None] = field(default_factory=list)
+    claimed: bool = False  # the holder rests on the holder's own claims only
+    disputed: bool = False  # reports contradict each other
+    events: list[MergedEvent] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.contested:
+            return "contested"
+        if self.besieged_by:
+            return "besieged"
+        return "held" if self.holder else "unknown"
+
+    def to_dict(self) -> dict:
+        return {"place": self.place, "holder": self.holder, "since": self.since, "from_actor": self.from_actor,
+                "status": self.status, "contested": self.contested, "parts": self.parts,
+                "besieged_by": self.besieged_by, "threatened_by": self.threatened_by,
+                "attacked_by": self.attacked_by, "claimed": self.claimed, "disputed": self.disputed,
+                "events": [e.to_dict() for e in self.events]}
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _source(e: Event) -> dict:
+    return {"doc": e.doc, "outlet": e.outlet, "published": e.published, "url": e.url, "sentence": e.sentence,
+            "confidence": e.confidence, "claimed": e.claimed}
+
+
+def merge(events: Iterable[Event]) -> list[MergedEvent]:
+    """One event per (actor, action, place, part) within a day, with every report of it as a source."""
+    merged: list[MergedEvent] = []
+    for e in sorted(events, key=lambda e: (e.date or "", e.doc or "")):
+        key_place = e.place.get("id") or e.place.get("name")
+        day = _day(e.date)
+        twin = None
+        for m in merged:
+            if (m.actor, m.action, m.part, m.place.get("id") or m.place.get("name")) != (e.actor, e.action, e.part,
+                                                                                         key_place):
+                continue
+            other = _day(m.date)
+            if day is None or other is None or abs((day - other).days) <= 1:
+                twin = m
+                break
+        if twin is None:
+            merged.append(MergedEvent(e.actor, e.action, e.place, e.from_actor, e.date, e.date_precision, e.claimed,
+                                      e.part, [_source(e)]))
+        else:
+            twin.sources.append(_source(e))
+            twin.claimed = twin.claimed and e.claimed
+            twin.from_actor = twin.from_actor or e.from_actor
+    # Contradictions: different factions capturing (or holding) one place within a day.
+    for a in merged:
+        for b in merged:
+            if a is b or a.action not in ("captured", "controls") or b.action not in ("captured", "controls"):
+                continue
+            if (a.place.get("id") or a.place.get("name")) != (b.place.get("id") or b.place.get("name")):
+                continue
+            if a.part or b.part or a.actor == b.actor:
+                continue
+            da, db = _day(a.date), _day(b.date)
+            if da and db and abs((da - db).days) <= 1 and b.actor not in a.contradicted_by:
+                a.contradicted_by.append(b.actor)
+    return merged
+
+
+def territory(events: Iterable[Event] | Iterable[MergedEvent], as_of: str | dt.date | None = None
+              ) -> dict[str, PlaceState]:
+    """The state of every place the events name, as of ``as_of`` (default: after all of them)."""
+    items = list(events)
+    merged = merge(items) if items and isinstance(items[0], Event) else list(items)
+    limit = _day(as_of) if isinstance(as_of, str) else as_of
+    states: dict[str, PlaceState] = {}
+    order = {"controls": 0, "contested": 1, "advanced_toward": 2, "attacked": 3, "besieged": 4, "lost": 5,
+             "captured": 6}
+    for m in sorted(merged, key=lambda m: (m.date or "", order.get(m.action, 9))):
+        day = _day(m.date)
+        if limit is not None and day is not None and day > limit:
+            continue
+        key = m.place.get("id") or m.place.get("name")
+        st = states.setdefault(key, PlaceState(place=m.place))
+        st.events.append(m)
+        if m.contradicted_by:
+            st.disputed = True
+        if m.action == "captured":
+            st.holder, st.since, st.from_actor, st.claimed = m.actor, m.date, m.from_actor, m.claimed
+            st.contested, st.parts = False, {}
+            st.besieged_by = [b for b in st.besieged_by if b != m.actor]
+        elif m.action == "lost":
+            if st.holder == m.actor:
+                st.holder, st.since, st.claimed = None, m.date, False
+        elif m.action == "controls":
+            if st.holder is None or st.holder == m.actor:
+                st.holder, st.claimed = m.actor, m.claimed
+                st.since = st.since or m.date
+            elif m.part is None:
+                st.disputed = True
+        elif m.action == "contested":
+            st.contested = True
+            if m.part:
+                st.parts[m.part] = m.actor
+        elif m.action == "besieged":
+            if m.actor and m.actor not in st.besieged_by:
+                st.besieged_by.append(m.actor)
+        elif m.action == "advanced_toward":
+            if m.actor and m.actor not in st.threatened_by:
+                st.threatened_by.append(m.actor)
+        elif m.action == "attacked":
+            st.attacked_by.append(m.actor)
+    return states

@@ -1,0 +1,125 @@
+"""Conflict events from the seeds against the hand-written gold, the territory they add up to, and
+sentences that must yield no event."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo.events.actors import Factions
+from geo.events.extract import extract
+from geo.gazetteer.lookup import Gazetteer
+from geo.geoparse import Geoparser
+from geo.territory import territory
+from tests.conftest import TESTS
+
+SEEDS = TESTS.parent / "seeds"
+GOLD = TESTS / "data" / "seeds_events_gold.jsonl"
+TARGET = ("captured", "besieged", "controls", "advanced_toward")
+
+
+@pytest.fixture(scope="module")
+def parser(default_home):
+    return Geoparser(Gazetteer(default_home))
+
+
+@pytest.fixture(scope="module")
+def seed_events(parser):
+    events = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        meta = json.loads(path.with_name(path.stem + ".meta.json").read_text(encoding="utf-8"))
+        parsed = parser.parse(text, doc=path.name, **{k: meta.get(k) for k in ("title", "published", "outlet")})
+        events.extend(parsed["events"])
+    return events
+
+
+def test_gold_events_point_at_their_text():
+    texts = {p.name: p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")}
+    for g in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines()):
+        t = texts[g["doc"]]
+        assert t[g["sentence_start"]:g["sentence_end"]] == g["sentence"]
+        assert t[g["place_start"]:g["place_end"]] == g["place"]
+
+
+def test_extraction_precision_and_recall_on_the_seeds(seed_events):
+    names = {f.name: fid for fid, f in Factions.load().by_id.items()}
+    names.update({"government": "government", "rebels": "rebels"})
+    gold = [json.loads(x) for x in GOLD.read_text(encoding="utf-8").splitlines()]
+    for action in TARGET:
+        g = {(x["doc"], x["place_start"], names.get(x["actor"], x["actor"]))
+             for x in gold if x["action"] == action and not x["negated"]}
+        p = {(e["doc"], e["place"]["start"], e["actor"]) for e in seed_events if e["action"] == action}
+        tp = len(g & p)
+        assert g and p
+        precision, recall = tp / len(p), tp / len(g)
+        assert precision >= 0.9 and recall >= 0.9, (action, precision, recall, sorted(p - g), sorted(g - p))
+
+
+def state_of(states, place_id):
+    return next(s for s in states.values() if s.place["id"] == place_id)
+
+
+def test_the_seeds_territory(seed_events, parser):
+    from geo.events.extract import Event
+
+    states = territory([Event(**{k: v for k, v in e.items()}) for e in seed_events])
+    for place_id in ("geonames:163484", "geonames:163440", "geonames:168646", "curated:madrasat-al-mushat"):
+        s = state_of(states, place_id)  # Tall Qrah, Tall Soussin, Kafar Qares, Madrasat al-Mushat
+        assert (s.holder, s.from_actor, s.since) == ("islamic_state", "rebels", "2015-10-09"), s.to_dict()
+    kweires = state_of(states, "icao:OS66")
+    assert kweires.besieged_by == ["islamic_state"] and kweires.status == "besieged"
+    aleppo = state_of(states, "geonames:170063")
+    assert aleppo.contested and aleppo.parts == {"east": "rebels", "west": "government"}
+    khan = state_of(states, "geonames:168323")
+    assert (khan.holder, khan.from_actor, khan.since) == ("rebels", "government", "2016-05-05")
+    manbij = state_of(states, "geonames:167357")
+    assert manbij.holder == "rebels" and manbij.since == "2014-01-08"  # the photo caption's date, not 2015's
+    # Every state cites its reports: sentence, document, outlet, date.
+    src = state_of(states, "geonames:163484").events[0].sources[0]
+    assert "Tall Qrah" in src["sentence"] and src["doc"].startswith("000_") and src["outlet"] == "NDTV"
+
+
+def test_the_same_event_from_two_outlets_is_one_event_with_two_sources(parser):
+    from geo.events.extract import Event
+    from geo.territory import merge
+
+    a = parser.parse("Rebels captured Khan Touman on Thursday.", doc="a", published="2016-05-08", outlet="A")
+    b = parser.parse("Insurgents took Khan Touman late on Thursday.", doc="b", published="2016-05-07", outlet="B")
+    c = parser.parse("Government forces captured Khan Touman on Thursday.", doc="c", published="2016-05-08",
+                     outlet="C")
+    merged = merge([Event(**e) for d in (a, b, c) for e in d["events"]])
+    rebels = next(m for m in merged if m.actor == "rebels")
+    assert rebels.corroboration == 2 and {s["outlet"] for s in rebels.sources} == {"A", "B"}
+    assert rebels.contradicted_by == ["government"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Fighting raged near Aleppo on Friday.",  # no actor
+    "Rebels captured a hill and killed ten soldiers.",  # actor, no place
+    "The Zorgon Legion seized Khan Touman.",  # an unknown faction
+    "Rebels did not capture Khan Touman.",  # negation
+    "IS denied that it had captured Tall Qrah.",  # denial
+    "Rebels hope to take Khan Touman next week.",  # intent, no capture verb in the past
+])
+def test_no_false_events(parser, sentence):
+    events = parser.parse(sentence, published="2016-05-08")["events"]
+    assert [e for e in events if e["action"] in ("captured", "controls", "besieged")] == [], events
+
+
+def test_claims_are_marked(parser):
+    doc = parser.parse("Islamic State said its fighters had captured Tall Qrah.", published="2015-10-09")
+    (e,) = [e for e in doc["events"] if e["action"] == "captured"]
+    assert e["claimed"] and e["actor"] == "islamic_state"
+    doc = parser.parse("The Observatory said Islamic State fighters had captured Tall Qrah.", published="2015-10-09")
+    (e,) = [e for e in doc["events"] if e["action"] == "captured"]
+    assert not e["claimed"]
+
+
+def test_extract_works_on_a_parse_record_directly(parser):
+    text = "Kweires has been besieged by Islamic State fighters."
+    parsed = parser.parse(text, published="2015-10-09")
+    events = extract(parsed, text, Factions.load())
+    assert [(e.action, e.actor, e.place["text"], e.date) for e in events] == [
+        ("besieged", "islamic_state", "Kweires", "2015-10-09")]

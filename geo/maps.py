@@ -1,0 +1,152 @@
+"""The HTML map (folium), drawn from the GeoJSON layers that are also written as files.
+
+Every string that came from an article is escaped before it reaches HTML or JavaScript: popups are built
+here from escaped text, never from raw properties.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from geo.events.actors import Factions
+
+
+def _e(value) -> str:
+    """Escape for HTML, and for the JavaScript template literals folium puts popups and tooltips in:
+    without the last three, an article's "${...}" would run as code."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+def _cite(sources: list[dict], limit: int = 3) -> str:
+    rows = []
+    for s in sources[:limit]:
+        where = " · ".join(_e(x) for x in (s.get("outlet"), s.get("published"), s.get("doc")) if x)
+        link = f' <a href="{_e(s["url"])}" target="_blank" rel="noopener">link</a>' \
+            if str(s.get("url") or "").startswith(("http://", "https://")) else ""
+        rows.append(f"<blockquote>{_e(s.get('sentence'))}</blockquote><small>{where}{link}</small>")
+    more = f"<small>and {len(sources) - limit} more reports</small>" if len(sources) > limit else ""
+    return "".join(rows) + more
+
+
+def control_popup(p: dict) -> str:
+    lines = [f"<b>{_e(p['place'])}</b>", f"{_e(p['status'])}: {_e(p.get('holder_name') or 'unknown')}"]
+    if p.get("since"):
+        lines.append(f"since {_e(p['since'])}" + (f", from {_e(p['from_actor'])}" if p.get("from_actor") else ""))
+    if p.get("parts"):
+        lines.append(f"divided: {_e(p['parts'])}")
+    if p.get("besieged_by"):
+        lines.append(f"besieged by {_e(p['besieged_by'])}")
+    if p.get("claimed"):
+        lines.append("<i>claimed by the party itself</i>")
+    lines.append(f"reports: {int(p.get('corroboration') or 0)}")
+    return "<br>".join(lines) + _cite(p.get("sources") or [])
+
+
+def event_popup(p: dict) -> str:
+    actor, place = p.get("actor_name") or "unknown actor", p.get("place") or p.get("to_place")
+    head = f"<b>{_e(actor)}</b> {_e(p['action'])} <b>{_e(place)}</b>"
+    when = f"<br>{_e(p.get('date'))}" + (" (claimed)" if p.get("claimed") else "")
+    return head + when + _cite(p.get("sources") or [])
+
+
+def place_popup(p: dict) -> str:
+    return (f"<b>{_e(p['text'])}</b> → {_e(p.get('name'))}<br><small>{_e(p.get('doc'))} "
+            f"{_e(p.get('published'))}</small><blockquote>{_e(p.get('sentence'))}</blockquote>")
+
+
+ASSETS = Path(__file__).parent / "maps_assets"
+_REMOTE = re.compile(r'<script src="https?://[^"]+"></script>\s*|<link rel="stylesheet" href="https?://[^"]+"\s*/?>\s*')
+
+
+def _inline_assets(page: str) -> str:
+    """Drop the CDN links folium writes and put Leaflet (and markercluster) in the page itself."""
+    page = _REMOTE.sub("", page)
+    css = "".join(f"<style>{(ASSETS / n).read_text(encoding='utf-8')}</style>"
+                  for n in ("leaflet.css", "MarkerCluster.css", "MarkerCluster.Default.css"))
+    js = "".join(f"<script>{(ASSETS / n).read_text(encoding='utf-8')}</script>"
+                 for n in ("jquery.min.js", "leaflet.js", "leaflet.markercluster.js"))
+    return page.replace("<head>", "<head>" + css + js, 1)
+
+
+def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: str | None,
+           self_contained: bool = True) -> str:
+    """A self-describing HTML page: layer control, legend, popups citing each claim. Self-contained (the
+    default) inlines Leaflet, so the layers show with no network; the tile base layer is optional."""
+    import folium
+    from folium.plugins import MarkerCluster
+
+    # Frame the front (control and advances), not every country the articles mention.
+    framing = [layers[k] for k in ("control", "advances") if layers[k]["features"]] or list(layers.values())
+    points = [c for layer in framing for f in layer["features"] for c in
+              ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Point" else f["geometry"]["coordinates"])]
+    if points:
+        lons, lats = [p[0] for p in points], [p[1] for p in points]
+        centre = [(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2]
+    else:
+        centre = [35.0, 38.5]
+    m = folium.Map(location=centre, zoom_start=7, tiles="OpenStreetMap", prefer_canvas=True, control_scale=True)
+    if points:
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
+
+    control = folium.FeatureGroup(name="Control", show=True)
+    for f in layers["control"]["features"]:
+        p = f["properties"]
+        lon, lat = f["geometry"]["coordinates"]
+        folium.CircleMarker([lat, lon], radius=9, color="#000000" if p["status"] == "besieged" else p["colour"],
+                            weight=3 if p["status"] != "held" else 1, fill=True, fill_color=p["colour"],
+                            fill_opacity=0.5 if p["status"] == "contested" else 0.85,
+                            dash_array="4" if p["claimed"] else None,
+                            popup=folium.Popup(control_popup(p), max_width=360),
+                            tooltip=_e(f"{p['place']}: {p['status']}")).add_to(control)
+    control.add_to(m)
+
+    advances = folium.FeatureGroup(name="Advances", show=True)
+    for f in layers["advances"]["features"]:
+        p = f["properties"]
+        coords = [[lat, lon] for lon, lat in f["geometry"]["coordinates"]]
+        folium.PolyLine(coords, color=p["colour"], weight=3, opacity=0.9, dash_array="6" if p["claimed"] else None,
+                        popup=folium.Popup(event_popup(p), max_width=360),
+                        tooltip=_e(f"{p['actor_name']} → {p['to_place']} {p['date'] or ''}")).add_to(advances)
+        folium.CircleMarker(coords[-1], radius=4, color=p["colour"], fill=True, fill_color=p["colour"],
+                            fill_opacity=1).add_to(advances)  # the head of the arrow
+    advances.add_to(m)
+
+    events = folium.FeatureGroup(name="Sieges, strikes and other events", show=False)
+    for f in layers["events"]["features"]:
+        p = f["properties"]
+        if p["action"] not in ("besieged", "attacked", "contested", "lost"):
+            continue
+        lon, lat = f["geometry"]["coordinates"]
+        folium.CircleMarker([lat, lon], radius=5, color=p["colour"], fill=True, fill_opacity=0.6,
+                            popup=folium.Popup(event_popup(p), max_width=360)).add_to(events)
+    events.add_to(m)
+
+    mentions = folium.FeatureGroup(name="Every mention", show=False)
+    cluster = MarkerCluster().add_to(mentions)
+    for f in layers["places"]["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        folium.CircleMarker([lat, lon], radius=4, color="#3366cc", fill=True, fill_opacity=0.7,
+                            popup=folium.Popup(place_popup(f["properties"]), max_width=360)).add_to(cluster)
+    mentions.add_to(m)
+
+    folium.LayerControl(collapsed=False).add_to(m)
+    legend = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;background:{_e(f.colour)};'
+        f'margin-right:6px"></span>{_e(f.name)}</div>' for f in factions.by_id.values())
+    heading = f"{_e(title)}" + (f" — as of {_e(as_of)}" if as_of else "")
+    m.get_root().html.add_child(folium.Element(
+        f'<div id="geo-title" style="position:fixed;top:10px;left:60px;z-index:1000;background:white;'
+        f'padding:4px 10px;font:bold 15px sans-serif;border-radius:4px">{heading}</div>'
+        f'<div id="geo-legend" style="position:fixed;bottom:60px;left:10px;z-index:1000;background:white;'
+        f'padding:6px 10px;font:12px sans-serif;border-radius:4px">{legend}</div>'))
+    m.get_root().header.add_child(folium.Element(f"<title>{heading}</title>"))
+    # The layers as data, for scripts and tests that read the page: the same collections as the files.
+    m.get_root().html.add_child(folium.Element(
+        '<script type="application/json" id="geo-layers">'
+        + json.dumps({k: len(v["features"]) for k, v in layers.items()}).replace("</", "<\\/") + "</script>"))
+    page = m.get_root().render()
+    return _inline_assets(page) if self_contained else page

@@ -1,6 +1,7 @@
 """``geo build``: sources -> documents -> toponyms and events -> territory -> layers (GeoJSON) -> HTML.
 
-Writes into ``--out``: ``control.geojson``, ``advances.geojson``, ``events.geojson``, ``places.geojson``,
+Writes into ``--out``: ``control.geojson``, ``areas.geojson`` (control areas), ``advances.geojson``,
+``events.geojson``, ``places.geojson``,
 ``index.html`` (drawn from those same layers) and ``places.json`` (every place with the mentions that cite
 it). Each file is written to a temporary name and renamed, so a viewer never sees half a map.
 """
@@ -30,6 +31,7 @@ class BuildResult:
 
 def build(sources: list[Path], out: Path, *, home: Path | None = None,
           echo: Callable[[str], None] = print, focus: tuple[str, ...] | None = None) -> BuildResult:
+    from geo.areas import areas_layer
     from geo.events.extract import Event
     from geo.layers import advances_layer, control_layer, events_layer, places_layer
     from geo.maps import render
@@ -65,7 +67,8 @@ def build(sources: list[Path], out: Path, *, home: Path | None = None,
     result.as_of = max(dates) if dates else None
     factions = parser.factions
     result.layers = {
-        "control": control_layer(states, factions), "advances": advances_layer(states, merged, factions),
+        "control": control_layer(states, factions), "areas": areas_layer(states, factions),
+        "advances": advances_layer(states, merged, factions),
         "events": events_layer(merged, factions), "places": places_layer(parsed_docs),
     }
     out.mkdir(parents=True, exist_ok=True)

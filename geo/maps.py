@@ -92,6 +92,26 @@ def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: st
     if points:
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
 
+    # Offline base layer: country and governorate outlines shipped with the package (Natural Earth).
+    with open(ASSETS / "basemap.geojson", encoding="utf-8") as f:
+        basemap = json.load(f)
+    folium.GeoJson(basemap, name="Outlines (offline)", control=True, interactive=False,
+                   style_function=lambda feat: {
+                       "color": "#555555" if feat["properties"]["kind"] == "country" else "#aaaaaa",
+                       "weight": 1.5 if feat["properties"]["kind"] == "country" else 0.7,
+                       "fill": feat["properties"]["kind"] == "country", "fillColor": "#f4f1ea",
+                       "fillOpacity": 0.6}).add_to(m)
+
+    if "areas" in layers:
+        areas = folium.FeatureGroup(name="Control areas", show=True)
+        for f in layers["areas"]["features"]:
+            p = f["properties"]
+            tip = _e(f"{p['holder_name']} ({p['status']}): {p['places']}")
+            folium.GeoJson(f, style_function=lambda _, c=p["colour"], st=p["status"]: {
+                "color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.15 if st == "contested" else 0.3,
+                "dashArray": "4" if st == "contested" else None}, tooltip=tip).add_to(areas)
+        areas.add_to(m)
+
     control = folium.FeatureGroup(name="Control", show=True)
     for f in layers["control"]["features"]:
         p = f["properties"]

@@ -62,7 +62,7 @@ const map = window[Object.keys(window).find(k => k.startsWith('map_') && window[
 let circles = 0, lines = 0, clusters = 0;
 map.eachLayer(l => {
   if (l instanceof L.CircleMarker && !l.__parent) circles++;  // __parent: shown by a marker cluster
-  else if (l instanceof L.Polyline) lines++;
+  else if (l instanceof L.Polyline && !(l instanceof L.Polygon)) lines++;  // polygons: outlines, areas
   if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup) clusters += l.getLayers().length;
 });
 return [circles, lines, clusters];

@@ -14,7 +14,7 @@ from geo.cli.main import cli
 from tests.conftest import TESTS
 
 SEEDS = TESTS.parent / "seeds"
-LAYERS = ("control", "advances", "events", "places")
+LAYERS = ("control", "areas", "advances", "events", "places")
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +49,11 @@ def test_geojson_follows_rfc_7946(built):
                 # lon, lat order: every place of the seeds is in or near Syria (lat 29-40, lon 29-55)
                 # or a country/city abroad; a swapped pair would put Aleppo at lat 37.2, lon 36.2.
                 assert -180 <= lon <= 180 and -90 <= lat <= 90
-            if f["geometry"]["type"] == "Polygon":
-                assert ring_area(f["geometry"]["coordinates"][0]) > 0  # counter-clockwise outer ring
+            polygons = {"Polygon": [f["geometry"]["coordinates"]],
+                        "MultiPolygon": f["geometry"]["coordinates"]}.get(f["geometry"]["type"], [])
+            for rings in polygons:
+                assert ring_area(rings[0]) > 0  # counter-clockwise outer ring
+                assert all(ring_area(hole) < 0 for hole in rings[1:])  # clockwise holes
 
 
 def test_aleppo_is_at_lon_37_lat_36(built):
@@ -79,6 +82,25 @@ def test_gdal_reads_the_layers_back_with_their_properties(built):
     assert rows["Kweires Air Base"][1] == "besieged"
     assert rows["Aleppo"][1] == "contested"
     assert counts["places"] >= 250
+
+
+def test_control_areas_claim_no_land_without_evidence(built):
+    from shapely.geometry import Point, shape
+
+    areas = json.loads((built / "areas.geojson").read_text(encoding="utf-8"))["features"]
+    by_holder = {f["properties"]["holder"]: f for f in areas}
+    assert {"islamic_state", "rebels", "contested"} <= set(by_holder)
+    is_area = shape(by_holder["islamic_state"]["geometry"])
+    assert is_area.contains(Point(37.17791, 36.3747))  # Tall Qarah
+    assert not is_area.contains(Point(37.16117, 36.20124))  # not Aleppo: that is contested
+    assert shape(by_holder["contested"]["geometry"]).contains(Point(37.16117, 36.20124))
+    for f in areas:
+        p = f["properties"]
+        places = len(p["places"].split(", "))
+        # No more than a disc of the radius around each place it rests on.
+        assert p["area_km2"] <= places * 3.1416 * p["radius_km"] ** 2 * 1.01
+        for lon, lat in walk(f["geometry"]["coordinates"]):
+            assert 35.5 <= lon <= 42.5 and 32.2 <= lat <= 37.4  # clipped to Syria
 
 
 def test_control_colours_follow_the_factions(built):

@@ -57,7 +57,7 @@ def areas_layer(states: dict[str, PlaceState], factions: Factions, *, radius_km:
 
     points = [Point(lon * kx, lat * ky) for _, lat, lon in placed]
     outline = _country_outlines().get(clip_to) if clip_to else None
-    outline_km = transform(to_km, outline) if outline is not None else None
+    outline_km = transform(outline, to_km) if outline is not None else None
     if len(points) == 1:
         cells = [points[0].buffer(radius_km)]
     else:
@@ -77,7 +77,7 @@ def areas_layer(states: dict[str, PlaceState], factions: Factions, *, radius_km:
     features = []
     for owner, parts in by_owner.items():
         shape_km = unary_union([a for a, _ in parts])
-        geom = transform(to_deg, shape_km)
+        geom = transform(shape_km, to_deg)
         if geom.geom_type == "Polygon":
             geom = orient(geom, 1.0)
         elif geom.geom_type == "MultiPolygon":

@@ -65,11 +65,16 @@ def areas_layer(states: dict[str, PlaceState], factions: Factions, *, radius_km:
         cells = []
         for pt in points:  # voronoi_polygons does not keep the input order: match cells to points
             cells.append(next((c for c in diagram.geoms if c.contains(pt)), pt.buffer(radius_km)))
+    import shapely
+
+    # Vectorised: one call for every disc and every clip, not one per place.
+    clipped = shapely.intersection(np.array(cells, dtype=object),
+                                   shapely.buffer(np.array(points, dtype=object), radius_km, quad_segs=6))
+    if outline_km is not None:
+        shapely.prepare(outline_km)
+        clipped = shapely.intersection(clipped, outline_km)
     by_owner: dict[str, list] = {}
-    for (st, _, _), pt, cell in zip(placed, points, cells):
-        area = cell.intersection(pt.buffer(radius_km))
-        if outline_km is not None:
-            area = area.intersection(outline_km)
+    for (st, _, _), area in zip(placed, clipped):
         if area.is_empty:
             continue
         owner = CONTESTED if st.contested else st.holder

@@ -72,6 +72,66 @@ def _inline_assets(page: str) -> str:
     return page.replace("<head>", "<head>" + css + js, 1)
 
 
+class _Script:
+    """Raw JavaScript rendered among the map's own, after the elements added before it."""
+
+    def __new__(cls, code: str):
+        from branca.element import MacroElement
+        from jinja2 import Template
+
+        el = MacroElement()
+        el.code = code  # inserted verbatim (no autoescape): it is our code, its data is escaped JSON
+        el._template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+        return el
+
+
+_DRAW = """
+(function () {
+  const data = __DATA__;
+  for (const [key, layer] of Object.entries(data)) {
+    const group = window[layer.group];
+    for (const f of layer.features) {
+      let shape;
+      if (f.line) {
+        shape = L.polyline(f.line, {color: f.colour, weight: 3, opacity: 0.9, dashArray: f.dash});
+        L.circleMarker(f.line[f.line.length - 1], {radius: 4, color: f.colour, fill: true, fillColor: f.colour,
+                                                    fillOpacity: 1}).addTo(group);
+      } else {
+        shape = L.circleMarker(f.at, {radius: f.radius, color: f.stroke || f.colour, weight: f.weight,
+                                      fill: true, fillColor: f.colour, fillOpacity: f.opacity, dashArray: f.dash});
+      }
+      // Popup and tooltip are HTML escaped by geo.maps: setContent takes them as markup, not code.
+      shape.bindPopup(f.popup, {maxWidth: 360});
+      if (f.tip) shape.bindTooltip(f.tip);
+      shape.addTo(group);
+    }
+  }
+})();
+"""
+
+
+def _drawable(key: str, f: dict) -> dict | None:
+    p, g = f["properties"], f["geometry"]
+    if key == "advances":
+        return {"line": [[lat, lon] for lon, lat in g["coordinates"]], "colour": p["colour"],
+                "dash": "6" if p["claimed"] else None, "popup": event_popup(p),
+                "tip": _e(f"{p['actor_name']} → {p['to_place']} {p['date'] or ''}")}
+    lon, lat = g["coordinates"]
+    if key == "control":
+        return {"at": [lat, lon], "radius": 9, "colour": p["colour"],
+                "stroke": "#000000" if p["status"] == "besieged" else p["colour"],
+                "weight": 3 if p["status"] != "held" else 1, "opacity": 0.5 if p["status"] == "contested" else 0.85,
+                "dash": "4" if p["claimed"] else None, "popup": control_popup(p),
+                "tip": _e(f"{p['place']}: {p['status']}")}
+    if key == "events":
+        if p["action"] not in ("besieged", "attacked", "contested", "lost"):
+            return None
+        return {"at": [lat, lon], "radius": 5, "colour": p["colour"], "weight": 1, "opacity": 0.6,
+                "popup": event_popup(p)}
+    return {"at": [lat, lon], "radius": 4, "colour": "#3366cc", "weight": 1, "opacity": 0.7,
+            "popup": place_popup(p)}
+
+
 def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: str | None,
            self_contained: bool = True) -> str:
     """A self-describing HTML page: layer control, legend, popups citing each claim. Self-contained (the
@@ -112,46 +172,19 @@ def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: st
                 "dashArray": "4" if st == "contested" else None}, tooltip=tip).add_to(areas)
         areas.add_to(m)
 
-    control = folium.FeatureGroup(name="Control", show=True)
-    for f in layers["control"]["features"]:
-        p = f["properties"]
-        lon, lat = f["geometry"]["coordinates"]
-        folium.CircleMarker([lat, lon], radius=9, color="#000000" if p["status"] == "besieged" else p["colour"],
-                            weight=3 if p["status"] != "held" else 1, fill=True, fill_color=p["colour"],
-                            fill_opacity=0.5 if p["status"] == "contested" else 0.85,
-                            dash_array="4" if p["claimed"] else None,
-                            popup=folium.Popup(control_popup(p), max_width=360),
-                            tooltip=_e(f"{p['place']}: {p['status']}")).add_to(control)
-    control.add_to(m)
-
-    advances = folium.FeatureGroup(name="Advances", show=True)
-    for f in layers["advances"]["features"]:
-        p = f["properties"]
-        coords = [[lat, lon] for lon, lat in f["geometry"]["coordinates"]]
-        folium.PolyLine(coords, color=p["colour"], weight=3, opacity=0.9, dash_array="6" if p["claimed"] else None,
-                        popup=folium.Popup(event_popup(p), max_width=360),
-                        tooltip=_e(f"{p['actor_name']} → {p['to_place']} {p['date'] or ''}")).add_to(advances)
-        folium.CircleMarker(coords[-1], radius=4, color=p["colour"], fill=True, fill_color=p["colour"],
-                            fill_opacity=1).add_to(advances)  # the head of the arrow
-    advances.add_to(m)
-
-    events = folium.FeatureGroup(name="Sieges, strikes and other events", show=False)
-    for f in layers["events"]["features"]:
-        p = f["properties"]
-        if p["action"] not in ("besieged", "attacked", "contested", "lost"):
-            continue
-        lon, lat = f["geometry"]["coordinates"]
-        folium.CircleMarker([lat, lon], radius=5, color=p["colour"], fill=True, fill_opacity=0.6,
-                            popup=folium.Popup(event_popup(p), max_width=360)).add_to(events)
-    events.add_to(m)
-
-    mentions = folium.FeatureGroup(name="Every mention", show=False)
-    cluster = MarkerCluster().add_to(mentions)
-    for f in layers["places"]["features"]:
-        lon, lat = f["geometry"]["coordinates"]
-        folium.CircleMarker([lat, lon], radius=4, color="#3366cc", fill=True, fill_opacity=0.7,
-                            popup=folium.Popup(place_popup(f["properties"]), max_width=360)).add_to(cluster)
-    mentions.add_to(m)
+    # Points and lines are drawn in the browser from the layers themselves (one script, whatever the number
+    # of features); each feature carries its popup as HTML escaped here, never raw article text.
+    groups = {"control": ("Control", True), "advances": ("Advances", True),
+              "events": ("Sieges, strikes and other events", False), "places": ("Every mention", False)}
+    data = {}
+    for key, (label, show) in groups.items():
+        group = folium.FeatureGroup(name=label, show=show).add_to(m)
+        if key == "places":
+            group = MarkerCluster().add_to(group)
+        data[key] = {"group": group.get_name(), "features": [_drawable(key, f) for f in layers[key]["features"]
+                                                               if _drawable(key, f) is not None]}
+    payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
+    _Script(_DRAW.replace("__DATA__", payload)).add_to(m)  # after the groups it draws into
 
     folium.LayerControl(collapsed=False).add_to(m)
     legend = "".join(

@@ -87,37 +87,43 @@ def _source(e: Event) -> dict:
 def merge(events: Iterable[Event]) -> list[MergedEvent]:
     """One event per (actor, action, place, part) within a day, with every report of it as a source."""
     merged: list[MergedEvent] = []
+    by_key: dict[tuple, list[MergedEvent]] = {}  # the candidates for a twin: same actor, action, part, place
     for e in sorted(events, key=lambda e: (e.date or "", e.doc or "")):
-        key_place = e.place.get("id") or e.place.get("name")
+        key = (e.actor, e.action, e.part, e.place.get("id") or e.place.get("name"))
         day = _day(e.date)
         twin = None
-        for m in merged:
-            if (m.actor, m.action, m.part, m.place.get("id") or m.place.get("name")) != (e.actor, e.action, e.part,
-                                                                                         key_place):
-                continue
+        for m in reversed(by_key.get(key, ())):  # sorted by date: the latest is the only one within a day
             other = _day(m.date)
             if day is None or other is None or abs((day - other).days) <= 1:
                 twin = m
-                break
+            break
         if twin is None:
-            merged.append(MergedEvent(e.actor, e.action, e.place, e.from_actor, e.date, e.date_precision, e.claimed,
-                                      e.part, [_source(e)]))
+            m = MergedEvent(e.actor, e.action, e.place, e.from_actor, e.date, e.date_precision, e.claimed, e.part,
+                            [_source(e)])
+            merged.append(m)
+            by_key.setdefault(key, []).append(m)
         else:
             twin.sources.append(_source(e))
             twin.claimed = twin.claimed and e.claimed
             twin.from_actor = twin.from_actor or e.from_actor
     # Contradictions: different factions capturing (or holding) one place within a day.
-    for a in merged:
-        for b in merged:
-            if a is b or a.action not in ("captured", "controls") or b.action not in ("captured", "controls"):
-                continue
-            if (a.place.get("id") or a.place.get("name")) != (b.place.get("id") or b.place.get("name")):
-                continue
-            if a.part or b.part or a.actor == b.actor:
-                continue
-            da, db = _day(a.date), _day(b.date)
-            if da and db and abs((da - db).days) <= 1 and b.actor not in a.contradicted_by:
-                a.contradicted_by.append(b.actor)
+    by_place: dict[str, list[MergedEvent]] = {}
+    for m in merged:
+        if m.action in ("captured", "controls") and not m.part:
+            by_place.setdefault(m.place.get("id") or m.place.get("name"), []).append(m)
+    for group in by_place.values():
+        for i, a in enumerate(group):  # sorted by date: stop once b is more than a day later
+            da = _day(a.date)
+            for b in group[i + 1:]:
+                db = _day(b.date)
+                if da and db and (db - da).days > 1:
+                    break
+                if a.actor == b.actor or not (da and db):
+                    continue
+                if b.actor not in a.contradicted_by:
+                    a.contradicted_by.append(b.actor)
+                if a.actor not in b.contradicted_by:
+                    b.contradicted_by.append(a.actor)
     return merged
 
 

@@ -100,7 +100,7 @@ def test_the_map_in_a_browser(browser, page):
       map.eachLayer(l => { if (l.getPopup && l.getPopup() && !window.opened) {
         const c = l.getPopup().getContent(); const t = (c.textContent || c).toString();
         if (t.includes('drove out rebels')) { l.openPopup(); window.opened = true; } } });""")
-    popup = browser.find_element("css selector", ".leaflet-popup-content").text
+    popup = browser.find_elements("css selector", ".leaflet-popup-content")[-1].get_attribute("textContent")
     assert "IS militants drove out rebels from the localities of Tall Qrah" in popup
 
     # The hostile article's popup shows its markup as text, and nothing of it ran.

@@ -61,10 +61,11 @@ def areas_layer(states: dict[str, PlaceState], factions: Factions, *, radius_km:
     if len(points) == 1:
         cells = [points[0].buffer(radius_km)]
     else:
-        diagram = voronoi_polygons(MultiPoint(points), extend_to=MultiPoint(points).buffer(radius_km * 4))
-        cells = []
-        for pt in points:  # voronoi_polygons does not keep the input order: match cells to points
-            cells.append(next((c for c in diagram.geoms if c.contains(pt)), pt.buffer(radius_km)))
+        # ordered=True: the cells come back in the order of the points (shapely >= 2.1).
+        # The extent to cover: the points' envelope, enlarged (buffering every point would union them all).
+        diagram = voronoi_polygons(MultiPoint(points), extend_to=MultiPoint(points).envelope.buffer(radius_km * 4),
+                                   ordered=True)
+        cells = list(diagram.geoms)
     import shapely
 
     # Vectorised: one call for every disc and every clip, not one per place.

@@ -63,10 +63,15 @@ def control_layer(states: dict[str, PlaceState], factions: Factions) -> dict:
 
 
 def advances_layer(states: dict[str, PlaceState], merged: Iterable[MergedEvent], factions: Factions) -> dict:
+    import numpy as np
+
     held: dict[str, list[PlaceState]] = {}
     for st in states.values():
         if st.holder and _point(st.place):
             held.setdefault(st.holder, []).append(st)
+    # Per actor, its places as arrays: the nearest origin is one vectorised query per event.
+    arrays = {a: (np.array([s.place["lat"] for s in sts]), np.array([s.place["lon"] for s in sts]),
+                  np.array([s.since or "" for s in sts], dtype=object)) for a, sts in held.items()}
     features = []
     for m in merged:
         if m.action not in ("captured", "advanced_toward") or m.actor is None:
@@ -75,13 +80,16 @@ def advances_layer(states: dict[str, PlaceState], merged: Iterable[MergedEvent],
         if target is None:
             continue
         to = Coordinate(m.place["lat"], m.place["lon"])
-        # Where from: the nearest other place the actor holds (a stated origin would come first).
-        # Only places held by then: an arrow of 2014 does not start from a town taken in 2016.
-        origins = [s for s in held.get(m.actor, []) if (s.place.get("id") or s.place.get("name"))
-                   != (m.place.get("id") or m.place.get("name")) and (not s.since or not m.date or s.since <= m.date)]
-        if not origins:
+        if m.actor not in arrays:
             continue
-        origin = min(origins, key=lambda s: to.distance_km(Coordinate(s.place["lat"], s.place["lon"])))
+        lats, lons, since = arrays[m.actor]
+        # Where from: the nearest other place the actor holds (a stated origin would come first), and only
+        # places held by then: an arrow of 2014 does not start from a town taken in 2016.
+        d2 = (lats - to.lat) ** 2 + ((lons - to.lon) * math.cos(math.radians(to.lat))) ** 2
+        ok = (d2 > 1e-10) & np.array([not s or not m.date or s <= m.date for s in since])
+        if not ok.any():
+            continue
+        origin = held[m.actor][int(np.argmin(np.where(ok, d2, np.inf)))]
         start = Coordinate(origin.place["lat"], origin.place["lon"])
         if start.distance_km(to) > MAX_ADVANCE_KM or start.distance_km(to) < 0.5:
             continue

@@ -26,18 +26,6 @@ class Token:
         return self.text[:1].isupper()
 
 
-def tokenize(text: str) -> list[Token]:
-    out: list[Token] = []
-    prev_end = 0
-    for m in _WORD.finditer(text):
-        word, start, end = m.group(), m.start(), m.end()
-        if _POSSESSIVE.search(word) and len(word) > 2:
-            word, end = word[:-2], end - 2
-        out.append(Token(word, start, end, text[prev_end:start]))
-        prev_end = m.end()
-    return out
-
-
 _CAP = r"[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F\u1E00-\u1EFF]"
 _PARTICLE = r"(?:al|el|ar|as|ash|ad|az|ez|at|an|ul|bin|ibn|bani|of|de|la)"
 # A run of capitalised words (with the particles inside Arabic names, and an article before one:
@@ -55,7 +43,7 @@ def tokenize_capitalised(text: str) -> list[Token]:
     for region in _REGION.finditer(text):
         for m in _WORD.finditer(text, region.start(), region.end()):
             word, start, end = m.group(), m.start(), m.end()
-            if _POSSESSIVE.search(word) and len(word) > 2:
+            if _POSSESSIVE.search(word) and len(word) > 2:  # "Assad's" is Assad
                 word, end = word[:-2], end - 2
             out.append(Token(word, start, end, text[prev_end:start]))
             prev_end = m.end()

@@ -30,7 +30,10 @@ class BuildResult:
 
 
 def build(sources: list[Path], out: Path, *, home: Path | None = None,
-          echo: Callable[[str], None] = print, focus: tuple[str, ...] | None = None) -> BuildResult:
+          echo: Callable[[str], None] = print, focus: tuple[str, ...] | None = None,
+          as_of: str | None = None, self_contained: bool = True) -> BuildResult:
+    """Parse ``sources`` and write the map files into ``out``. ``as_of`` (YYYY-MM-DD) draws the state on
+    that date: later events are left out. ``self_contained`` inlines Leaflet (works with no network)."""
     from geo.areas import areas_layer
     from geo.events.extract import Event
     from geo.layers import advances_layer, control_layer, events_layer, places_layer
@@ -62,9 +65,11 @@ def build(sources: list[Path], out: Path, *, home: Path | None = None,
                                     "sentence": t["sentence"], "published": doc.published, "outlet": doc.outlet})
     result.places = sorted(found.values(), key=lambda r: -len(r["mentions"]))
     merged = merge(events)
+    if as_of is not None:
+        merged = [m for m in merged if not m.date or m.date <= as_of]
     states = territory(merged)
     dates = [e.date for e in merged if e.date]
-    result.as_of = max(dates) if dates else None
+    result.as_of = as_of or (max(dates) if dates else None)
     factions = parser.factions
     result.layers = {
         "control": control_layer(states, factions), "areas": areas_layer(states, factions),
@@ -76,7 +81,7 @@ def build(sources: list[Path], out: Path, *, home: Path | None = None,
         _write_atomic(out / f"{name}.geojson", json.dumps(layer, ensure_ascii=False, allow_nan=False))
     _write_atomic(out / "places.json", json.dumps(result.places, ensure_ascii=False, indent=1))
     _write_atomic(out / "index.html", render(result.layers, factions, title="geo: control and advances",
-                                             as_of=result.as_of))
+                                             as_of=result.as_of, self_contained=self_contained))
     counts = ", ".join(f"{len(v['features'])} {k}" for k, v in result.layers.items())
     echo(f"{result.documents} documents, {len(result.places)} places, {len(merged)} events ({counts}) -> "
          f"{out / 'index.html'}")

@@ -141,3 +141,26 @@ def test_a_hostile_article_shows_as_text(tmp_path, default_home):
     assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page  # shown as text
     # folium puts popups in JavaScript template literals: "${...}" must not reach one unescaped.
     assert "${window.pwned" not in page and "&#36;{window.pwned=2}" in page
+
+
+def test_as_of_draws_the_state_on_that_date(tmp_path, default_home):
+    out = tmp_path / "maps"
+    res = CliRunner().invoke(cli, ["--home", str(default_home), "build", str(SEEDS), "--out", str(out),
+                                   "--as-of", "2015-12-31"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    control = json.loads((out / "control.geojson").read_text(encoding="utf-8"))
+    places = {f["properties"]["place"] for f in control["features"]}
+    assert "Tall Qarah" in places and "Khan Tuman" not in places  # taken in May 2016: not yet
+    assert "as of 2015-12-31" in (out / "index.html").read_text(encoding="utf-8")
+    bad = CliRunner().invoke(cli, ["--home", str(default_home), "build", str(SEEDS), "--out", str(out),
+                                   "--as-of", "last year"])
+    assert bad.exit_code == 2 and "--as-of" in bad.output
+
+
+def test_cdn_mode_links_leaflet_instead_of_inlining_it(tmp_path, default_home):
+    out = tmp_path / "maps"
+    res = CliRunner().invoke(cli, ["--home", str(default_home), "build", str(SEEDS), "--out", str(out), "--cdn"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<script src="https://' in page and "leaflet" in page.lower()

@@ -227,13 +227,23 @@ def parse(ctx: click.Context, inputs: tuple[str, ...], out_path: Path | None, fo
 @cli.command()
 @click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"), show_default=True)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Draw the state on this date (later events left out).")
+@click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN instead of inlining it (smaller, needs network).")
 @click.pass_context
-def build(ctx: click.Context, sources: tuple[Path, ...], out: Path) -> None:
-    """Build the maps from SOURCES (files or folders of articles) into --out."""
+def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, as_of: str | None, cdn: bool) -> None:
+    """Build the maps from SOURCES (files or folders of articles) into --out: index.html and GeoJSON layers."""
+    import datetime as dt
+
     from geo.build import build as run_build
 
+    if as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(as_of).isoformat()
+        except ValueError:
+            raise click.BadParameter(f"{as_of!r} is not a date like 2015-10-09", param_hint="--as-of") from None
     try:
-        result = run_build(list(sources) or [Path("seeds")], out, home=_home(ctx), echo=click.echo)
+        result = run_build(list(sources) or [Path("seeds")], out, home=_home(ctx), echo=click.echo, as_of=as_of,
+                           self_contained=not cdn)
     except GeoError as e:
         raise click.ClickException(str(e)) from None
     if result.failed:

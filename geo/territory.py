@@ -127,6 +127,61 @@ def merge(events: Iterable[Event]) -> list[MergedEvent]:
     return merged
 
 
+_ACTION_ORDER = {"controls": 0, "contested": 1, "advanced_toward": 2, "attacked": 3, "besieged": 4, "lost": 5,
+                 "captured": 6}
+
+
+def _order(m: MergedEvent) -> tuple:
+    """By date; within a day, what a report says of the standing situation before what it says changed."""
+    return (m.date or "", _ACTION_ORDER.get(m.action, 9))
+
+
+def _apply(st: PlaceState, m: MergedEvent) -> None:
+    """One event's effect on a place's state."""
+    st.events.append(m)
+    if m.contradicted_by:
+        st.disputed = True
+    if m.action == "captured":
+        st.holder, st.since, st.from_actor, st.claimed = m.actor, m.date, m.from_actor, m.claimed
+        st.contested, st.parts = False, {}
+        st.besieged_by = [b for b in st.besieged_by if b != m.actor]
+    elif m.action == "lost":
+        if st.holder == m.actor:
+            st.holder, st.since, st.claimed = None, m.date, False
+    elif m.action == "controls":
+        if st.holder is None or st.holder == m.actor:
+            st.holder, st.claimed = m.actor, m.claimed
+            st.since = st.since or m.date
+        elif m.part is None:
+            st.disputed = True
+    elif m.action == "contested":
+        st.contested = True
+        if m.part:
+            st.parts[m.part] = m.actor
+    elif m.action == "besieged":
+        if m.actor and m.actor not in st.besieged_by:
+            st.besieged_by.append(m.actor)
+    elif m.action == "advanced_toward":
+        if m.actor and m.actor not in st.threatened_by:
+            st.threatened_by.append(m.actor)
+    elif m.action == "attacked":
+        st.attacked_by.append(m.actor)
+
+
+def timeline(state: PlaceState) -> list[tuple[str | None, str | None, str]]:
+    """(date, holder, status) after each date of a place's events: its state on any date, for the time slider."""
+    replay = PlaceState(place=state.place)
+    out: list[tuple[str | None, str | None, str]] = []
+    for m in sorted(state.events, key=_order):
+        _apply(replay, m)
+        entry = (m.date, replay.holder, replay.status)
+        if out and out[-1][0] == m.date:
+            out[-1] = entry
+        else:
+            out.append(entry)
+    return out
+
+
 def territory(events: Iterable[Event] | Iterable[MergedEvent], as_of: str | dt.date | None = None
               ) -> dict[str, PlaceState]:
     """The state of every place the events name, as of ``as_of`` (default: after all of them)."""
@@ -134,40 +189,10 @@ def territory(events: Iterable[Event] | Iterable[MergedEvent], as_of: str | dt.d
     merged = merge(items) if items and isinstance(items[0], Event) else list(items)
     limit = _day(as_of) if isinstance(as_of, str) else as_of
     states: dict[str, PlaceState] = {}
-    order = {"controls": 0, "contested": 1, "advanced_toward": 2, "attacked": 3, "besieged": 4, "lost": 5,
-             "captured": 6}
-    for m in sorted(merged, key=lambda m: (m.date or "", order.get(m.action, 9))):
+    for m in sorted(merged, key=_order):
         day = _day(m.date)
         if limit is not None and day is not None and day > limit:
             continue
         key = m.place.get("id") or m.place.get("name")
-        st = states.setdefault(key, PlaceState(place=m.place))
-        st.events.append(m)
-        if m.contradicted_by:
-            st.disputed = True
-        if m.action == "captured":
-            st.holder, st.since, st.from_actor, st.claimed = m.actor, m.date, m.from_actor, m.claimed
-            st.contested, st.parts = False, {}
-            st.besieged_by = [b for b in st.besieged_by if b != m.actor]
-        elif m.action == "lost":
-            if st.holder == m.actor:
-                st.holder, st.since, st.claimed = None, m.date, False
-        elif m.action == "controls":
-            if st.holder is None or st.holder == m.actor:
-                st.holder, st.claimed = m.actor, m.claimed
-                st.since = st.since or m.date
-            elif m.part is None:
-                st.disputed = True
-        elif m.action == "contested":
-            st.contested = True
-            if m.part:
-                st.parts[m.part] = m.actor
-        elif m.action == "besieged":
-            if m.actor and m.actor not in st.besieged_by:
-                st.besieged_by.append(m.actor)
-        elif m.action == "advanced_toward":
-            if m.actor and m.actor not in st.threatened_by:
-                st.threatened_by.append(m.actor)
-        elif m.action == "attacked":
-            st.attacked_by.append(m.actor)
+        _apply(states.setdefault(key, PlaceState(place=m.place)), m)
     return states

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from geo.events.actors import Factions
 from geo.point import Coordinate
-from geo.territory import MergedEvent, PlaceState
+from geo.territory import MergedEvent, PlaceState, timeline
 
 UNKNOWN_COLOUR = "#888888"
 MAX_ADVANCE_KM = 150.0  # an origin farther away than this is not where the advance came from
@@ -58,6 +58,9 @@ def control_layer(states: dict[str, PlaceState], factions: Factions) -> dict:
             "claimed": st.claimed, "disputed": st.disputed,
             "corroboration": max((m.corroboration for m in st.events), default=0),
             "sources": sources,
+            # The state after each date, for the time slider: [date, holder, status, colour].
+            "timeline": [[d, h, s, factions.by_id[h].colour if h in factions.by_id else UNKNOWN_COLOUR]
+                         for d, h, s in timeline(st)],
         }})
     return _collection(features, "control")
 

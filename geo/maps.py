@@ -88,14 +88,16 @@ class _Script:
 _DRAW = """
 (function () {
   const data = __DATA__;
+  window.geoShapes = {};
   for (const [key, layer] of Object.entries(data)) {
     const group = window[layer.group];
+    window.geoShapes[key] = [];
     for (const f of layer.features) {
-      let shape;
+      let shape, head = null;
       if (f.line) {
         shape = L.polyline(f.line, {color: f.colour, weight: 3, opacity: 0.9, dashArray: f.dash});
-        L.circleMarker(f.line[f.line.length - 1], {radius: 4, color: f.colour, fill: true, fillColor: f.colour,
-                                                    fillOpacity: 1}).addTo(group);
+        head = L.circleMarker(f.line[f.line.length - 1], {radius: 4, color: f.colour, fill: true,
+                                                           fillColor: f.colour, fillOpacity: 1}).addTo(group);
       } else {
         shape = L.circleMarker(f.at, {radius: f.radius, color: f.stroke || f.colour, weight: f.weight,
                                       fill: true, fillColor: f.colour, fillOpacity: f.opacity, dashArray: f.dash});
@@ -104,8 +106,57 @@ _DRAW = """
       shape.bindPopup(f.popup, {maxWidth: 360});
       if (f.tip) shape.bindTooltip(f.tip);
       shape.addTo(group);
+      window.geoShapes[key].push({shape: shape, head: head, f: f, group: group});
     }
   }
+})();
+"""
+
+# The time slider: each controlled place takes its state on the chosen date (from its timeline), and an
+# advance shows from its date on. Play steps through the dates and loops.
+_SLIDER = """
+(function () {
+  const dates = __DATES__;
+  if (!dates.length) return;
+  const map = __MAP__;
+  const title = document.getElementById('geo-asof');
+  function show(i) {
+    const t = dates[i];
+    for (const c of window.geoShapes.control) {
+      let now = null;
+      for (const e of c.f.timeline) { if (e[0] === null || e[0] <= t) now = e; }
+      if (now === null || (now[1] === null && now[2] === 'unknown')) { c.group.removeLayer(c.shape); continue; }
+      c.shape.setStyle({fillColor: now[3], color: now[2] === 'besieged' ? '#000000' : now[3],
+                        fillOpacity: now[2] === 'contested' ? 0.5 : 0.85});
+      c.group.addLayer(c.shape);
+    }
+    for (const a of window.geoShapes.advances) {
+      const on = !a.f.date || a.f.date <= t;
+      for (const s of [a.shape, a.head]) { if (s) { if (on) a.group.addLayer(s); else a.group.removeLayer(s); } }
+    }
+    if (title) title.textContent = t;
+    slider.value = i;
+  }
+  const Box = L.Control.extend({onAdd: function () {
+    const div = L.DomUtil.create('div', 'geo-time leaflet-bar');
+    div.style.background = 'white'; div.style.padding = '4px 8px'; div.style.font = '12px sans-serif';
+    div.innerHTML = '<button type="button" id="geo-play">play</button> ' +
+      '<input type="range" id="geo-slider" style="width:260px;vertical-align:middle">';
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  }});
+  new Box({position: 'bottomright'}).addTo(map);
+  const slider = document.getElementById('geo-slider');
+  slider.min = 0; slider.max = dates.length - 1; slider.value = dates.length - 1;
+  slider.addEventListener('input', () => show(Number(slider.value)));
+  let timer = null;
+  document.getElementById('geo-play').addEventListener('click', function () {
+    if (timer) { clearInterval(timer); timer = null; this.textContent = 'play'; return; }
+    this.textContent = 'pause';
+    timer = setInterval(() => show((Number(slider.value) + 1) % dates.length), 800);  // loops
+  });
+  window.geoShowDate = show;
+  show(dates.length - 1);
 })();
 """
 
@@ -113,12 +164,12 @@ _DRAW = """
 def _drawable(key: str, f: dict) -> dict | None:
     p, g = f["properties"], f["geometry"]
     if key == "advances":
-        return {"line": [[lat, lon] for lon, lat in g["coordinates"]], "colour": p["colour"],
+        return {"line": [[lat, lon] for lon, lat in g["coordinates"]], "colour": p["colour"], "date": p["date"],
                 "dash": "6" if p["claimed"] else None, "popup": event_popup(p),
                 "tip": _e(f"{p['actor_name']} → {p['to_place']} {p['date'] or ''}")}
     lon, lat = g["coordinates"]
     if key == "control":
-        return {"at": [lat, lon], "radius": 9, "colour": p["colour"],
+        return {"at": [lat, lon], "radius": 9, "colour": p["colour"], "timeline": p.get("timeline") or [],
                 "stroke": "#000000" if p["status"] == "besieged" else p["colour"],
                 "weight": 3 if p["status"] != "held" else 1, "opacity": 0.5 if p["status"] == "contested" else 0.85,
                 "dash": "4" if p["claimed"] else None, "popup": control_popup(p),
@@ -185,18 +236,23 @@ def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: st
                                                                if _drawable(key, f) is not None]}
     payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
     _Script(_DRAW.replace("__DATA__", payload)).add_to(m)  # after the groups it draws into
+    dates = sorted({e[0] for f in layers["control"]["features"] for e in f["properties"].get("timeline", []) if e[0]}
+                   | {f["properties"]["date"] for f in layers["advances"]["features"] if f["properties"]["date"]})
+    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d\d-\d\d", d)]  # only dates reach the script
+    _Script(_SLIDER.replace("__DATES__", json.dumps(dates)).replace("__MAP__", m.get_name())).add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
     legend = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;background:{_e(f.colour)};'
         f'margin-right:6px"></span>{_e(f.name)}</div>' for f in factions.by_id.values())
-    heading = f"{_e(title)}" + (f" — as of {_e(as_of)}" if as_of else "")
+    heading = f"{_e(title)}" + (f' — as of <span id="geo-asof">{_e(as_of)}</span>' if as_of else "")
     m.get_root().html.add_child(folium.Element(
         f'<div id="geo-title" style="position:fixed;top:10px;left:60px;z-index:1000;background:white;'
         f'padding:4px 10px;font:bold 15px sans-serif;border-radius:4px">{heading}</div>'
         f'<div id="geo-legend" style="position:fixed;bottom:60px;left:10px;z-index:1000;background:white;'
         f'padding:6px 10px;font:12px sans-serif;border-radius:4px">{legend}</div>'))
-    m.get_root().header.add_child(folium.Element(f"<title>{heading}</title>"))
+    page_title = _e(title) + (f" — as of {_e(as_of)}" if as_of else "")
+    m.get_root().header.add_child(folium.Element(f"<title>{page_title}</title>"))
     # The layers as data, for scripts and tests that read the page: the same collections as the files.
     m.get_root().html.add_child(folium.Element(
         '<script type="application/json" id="geo-layers">'

@@ -114,3 +114,27 @@ def test_the_map_in_a_browser(browser, page):
     popup = browser.find_elements("css selector", ".leaflet-popup-content")[-1].get_attribute("textContent")
     assert "${window.pwned=3}" in popup and "<i>x</i>" in popup
     assert browser.execute_script("return typeof window.pwned") == "undefined"
+
+
+def test_the_time_slider_steps_through_dates(browser, page):
+    browser.get((page / "index.html").as_uri())
+    slider = browser.find_element("css selector", "#geo-slider")
+    last = int(slider.get_attribute("max"))
+    assert last >= 2
+    # On the first date (the 2014 Manbij caption), one place is held; on the last, all of them.
+    browser.execute_script("window.geoShowDate(0)")
+    first = browser.execute_script(COUNT)[0]
+    assert browser.find_element("css selector", "#geo-asof").text == "2014-01-08"
+    browser.execute_script(f"window.geoShowDate({last})")
+    full = browser.execute_script(COUNT)[0]
+    assert first < full
+    control, advances = features(page, "control"), features(page, "advances")
+    assert full == len(control) + len(advances)
+    # Play advances the date, and pauses.
+    browser.execute_script("window.geoShowDate(0)")
+    browser.find_element("css selector", "#geo-play").click()
+    import time
+
+    time.sleep(2)
+    browser.find_element("css selector", "#geo-play").click()
+    assert int(slider.get_attribute("value")) > 0

@@ -347,12 +347,9 @@ def _fmt(v: float | None, spec: str) -> str:
 
 
 @dataclass
-class ResolutionScores:
-    """Resolution alone (gold spans given): accuracy within 1/10/161 km, median/mean km, AUC."""
+class _ErrorStats:
+    """Resolution errors of the mentions a run scored: within 1/10/161 km, median and mean km, AUC."""
 
-    docs: int = 0
-    n: int = 0  # gold mentions scored (with coordinates, in the split and subset)
-    unresolved: int = 0  # of which the resolver returned nothing (scored as UNRESOLVED_ERROR_KM)
     acc_1km: float | None = None
     acc_10km: float | None = None
     acc_161km: float | None = None
@@ -361,13 +358,22 @@ class ResolutionScores:
     auc: float | None = None
     errors_km: tuple[float, ...] = field(default=(), repr=False)
 
-    HEADER = ("docs", "n", "unresolved", "acc@1km", "acc@10km", "acc@161km", "median km", "mean km", "AUC")
-
     def as_dict(self, *, errors: bool = False) -> dict[str, Any]:
         d = asdict(self)
         if not errors:
             d.pop("errors_km")
         return d
+
+
+@dataclass
+class ResolutionScores(_ErrorStats):
+    """Resolution alone (gold spans given): accuracy within 1/10/161 km, median/mean km, AUC."""
+
+    docs: int = 0
+    n: int = 0  # gold mentions scored (with coordinates, in the split and subset)
+    unresolved: int = 0  # of which the resolver returned nothing (scored as UNRESOLVED_ERROR_KM)
+
+    HEADER = ("docs", "n", "unresolved", "acc@1km", "acc@10km", "acc@161km", "median km", "mean km", "AUC")
 
     def row(self) -> list[str]:
         return [str(self.docs), str(self.n), str(self.unresolved), _fmt(self.acc_1km, ".3f"),
@@ -376,7 +382,7 @@ class ResolutionScores:
 
 
 @dataclass
-class Scores:
+class Scores(_ErrorStats):
     """Recognition (exact and overlap) and end-to-end resolution of one run over one corpus."""
 
     docs: int = 0
@@ -393,22 +399,9 @@ class Scores:
     gold_with_point: int = 0  # gold mentions with coordinates: the resolution gold
     resolution_n: int = 0  # of which recognised (overlap): the denominator of acc@k
     unresolved: int = 0  # recognised but not resolved by the parser (scored as UNRESOLVED_ERROR_KM)
-    acc_1km: float | None = None
-    acc_10km: float | None = None
-    acc_161km: float | None = None
-    median_km: float | None = None
-    mean_km: float | None = None
-    auc: float | None = None
-    errors_km: tuple[float, ...] = field(default=(), repr=False)
 
     HEADER = ("docs", "gold", "P exact", "R exact", "F1 exact", "F1 overlap", "acc@1km", "acc@10km",
               "acc@161km", "median km", "AUC")
-
-    def as_dict(self, *, errors: bool = False) -> dict[str, Any]:
-        d = asdict(self)
-        if not errors:
-            d.pop("errors_km")
-        return d
 
     def row(self) -> list[str]:
         """Cells for :attr:`HEADER`: proportions to 3 decimals, km to 1."""

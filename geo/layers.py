@@ -83,27 +83,39 @@ def advances_layer(states: dict[str, PlaceState], merged: Iterable[MergedEvent],
         if target is None:
             continue
         to = Coordinate(m.place["lat"], m.place["lon"])
+        if m.origin and m.origin.get("lat") is not None:
+            # The stated origin first ("advancing ... from the Hama front").
+            start = Coordinate(m.origin["lat"], m.origin["lon"])
+            if 0.5 <= start.distance_km(to) <= 2 * MAX_ADVANCE_KM:
+                features.append(_advance(m, start, to, m.origin.get("name"), "stated", factions))
+            continue
         if m.actor not in arrays:
             continue
         lats, lons, since = arrays[m.actor]
         # Where from: the nearest other place the actor holds (a stated origin would come first), and only
         # places held by then: an arrow of 2014 does not start from a town taken in 2016.
         d2 = (lats - to.lat) ** 2 + ((lons - to.lon) * math.cos(math.radians(to.lat))) ** 2
-        ok = (d2 > 1e-10) & np.array([not s or not m.date or s <= m.date for s in since])
+        # Held before this event: villages taken together that day are not where the advance came from.
+        ok = (d2 > 1e-10) & np.array([bool(s) and bool(m.date) and s < m.date for s in since])
         if not ok.any():
             continue
         origin = held[m.actor][int(np.argmin(np.where(ok, d2, np.inf)))]
         start = Coordinate(origin.place["lat"], origin.place["lon"])
         if start.distance_km(to) > MAX_ADVANCE_KM or start.distance_km(to) < 0.5:
             continue
-        features.append({"type": "Feature", "geometry": {
-            "type": "LineString", "coordinates": [list(start.to_geojson()), list(to.to_geojson())]},
-            "properties": {"actor": m.actor, "actor_name": _name(factions, m.actor), "action": m.action,
-                           "colour": factions.by_id[m.actor].colour if m.actor in factions.by_id else UNKNOWN_COLOUR,
-                           "from_place": origin.place.get("name"), "to_place": m.place.get("name"),
-                           "date": m.date, "claimed": m.claimed, "corroboration": m.corroboration,
-                           "sources": _sources(m)}})
+        features.append(_advance(m, start, to, origin.place.get("name"), "nearest held", factions))
     return _collection(features, "advances")
+
+
+def _advance(m: MergedEvent, start: Coordinate, to: Coordinate, from_place: str | None, origin: str,
+             factions: Factions) -> dict:
+    return {"type": "Feature", "geometry": {
+        "type": "LineString", "coordinates": [list(start.to_geojson()), list(to.to_geojson())]},
+        "properties": {"actor": m.actor, "actor_name": _name(factions, m.actor), "action": m.action,
+                       "colour": factions.by_id[m.actor].colour if m.actor in factions.by_id else UNKNOWN_COLOUR,
+                       "from_place": from_place, "origin": origin, "to_place": m.place.get("name"),
+                       "date": m.date, "claimed": m.claimed, "corroboration": m.corroboration,
+                       "sources": _sources(m)}}
 
 
 def events_layer(merged: Iterable[MergedEvent], factions: Factions) -> dict:

@@ -50,6 +50,10 @@ def event_popup(p: dict) -> str:
     actor, place = p.get("actor_name") or "unknown actor", p.get("place") or p.get("to_place")
     head = f"<b>{_e(actor)}</b> {_e(p['action'])} <b>{_e(place)}</b>"
     when = f"<br>{_e(p.get('date'))}" + (" (claimed)" if p.get("claimed") else "")
+    if p.get("from_place"):
+        when += f"<br>from {_e(p['from_place'])}" + (" (nearest place held)" if p.get("origin") == "nearest held"
+                                                      else "")
+    when += f"<br>reports: {int(p.get('corroboration') or 0)}"
     return head + when + _cite(p.get("sources") or [])
 
 

@@ -27,6 +27,7 @@ class MergedEvent:
     claimed: bool  # every source is the party's own claim
     part: str | None
     sources: list[dict] = field(default_factory=list)  # doc, outlet, published, url, sentence, confidence
+    origin: dict | None = None  # where an advance came from, when a report says
     contradicted_by: list[str] = field(default_factory=list)  # actors of conflicting events
 
     @property
@@ -37,7 +38,7 @@ class MergedEvent:
     def to_dict(self) -> dict:
         return {"actor": self.actor, "action": self.action, "place": self.place, "from_actor": self.from_actor,
                 "date": self.date, "date_precision": self.date_precision, "claimed": self.claimed,
-                "part": self.part, "sources": self.sources, "corroboration": self.corroboration,
+                "part": self.part, "origin": self.origin, "sources": self.sources, "corroboration": self.corroboration,
                 "contradicted_by": self.contradicted_by}
 
 
@@ -99,13 +100,14 @@ def merge(events: Iterable[Event]) -> list[MergedEvent]:
             break
         if twin is None:
             m = MergedEvent(e.actor, e.action, e.place, e.from_actor, e.date, e.date_precision, e.claimed, e.part,
-                            [_source(e)])
+                            [_source(e)], origin=e.origin)
             merged.append(m)
             by_key.setdefault(key, []).append(m)
         else:
             twin.sources.append(_source(e))
             twin.claimed = twin.claimed and e.claimed
             twin.from_actor = twin.from_actor or e.from_actor
+            twin.origin = twin.origin or e.origin
     # Contradictions: different factions capturing (or holding) one place within a day.
     by_place: dict[str, list[MergedEvent]] = {}
     for m in merged:

@@ -86,14 +86,6 @@ def test_the_map_in_a_browser(browser, page):
     assert (circles, lines) == (len(control) + len(advances), len(advances))
     assert clusters == 0
 
-    # Toggle "Every mention" on, "Control" off.
-    for label in browser.find_elements("css selector", ".leaflet-control-layers-overlays label"):
-        if label.text.strip() in ("Every mention", "Control"):
-            label.find_element("css selector", "input").click()
-    circles2, lines2, clusters2 = browser.execute_script(COUNT)
-    assert clusters2 == len(features(page, "places"))
-    assert circles2 == len(advances) and lines2 == len(advances)
-
     # A popup cites its source sentence.
     browser.execute_script("""
       const map = window[Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)];
@@ -102,6 +94,14 @@ def test_the_map_in_a_browser(browser, page):
         if (t.includes('drove out rebels')) { l.openPopup(); window.opened = true; } } });""")
     popup = browser.find_elements("css selector", ".leaflet-popup-content")[-1].get_attribute("textContent")
     assert "IS militants drove out rebels from the localities of Tall Qrah" in popup
+
+    # Toggle "Every mention" on, "Control" off.
+    for label in browser.find_elements("css selector", ".leaflet-control-layers-overlays label"):
+        if label.text.strip() in ("Every mention", "Control"):
+            label.find_element("css selector", "input").click()
+    circles2, lines2, clusters2 = browser.execute_script(COUNT)
+    assert clusters2 == len(features(page, "places"))
+    assert circles2 == len(advances) and lines2 == len(advances)
 
     # The hostile article's popup shows its markup as text, and nothing of it ran.
     browser.execute_script("""

@@ -164,3 +164,19 @@ def test_cdn_mode_links_leaflet_instead_of_inlining_it(tmp_path, default_home):
     assert res.exit_code == 0, res.output
     page = (out / "index.html").read_text(encoding="utf-8")
     assert '<script src="https://' in page and "leaflet" in page.lower()
+
+
+def test_an_advance_starts_from_its_stated_origin(tmp_path, default_home):
+    src = tmp_path / "news"
+    src.mkdir()
+    (src / "a.txt").write_text("Rebels hold Idlib. Rebels advanced on Khan Touman from Kafrnaha on Friday.",
+                               encoding="utf-8")
+    out = tmp_path / "maps"
+    res = CliRunner().invoke(cli, ["--home", str(default_home), "build", str(src), "--out", str(out)],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    (adv,) = json.loads((out / "advances.geojson").read_text(encoding="utf-8"))["features"]
+    p = adv["properties"]
+    assert (p["from_place"], p["origin"], p["to_place"]) == ("Kafr Naha", "stated", "Khan Tuman")
+    (lon0, lat0), (lon1, lat1) = adv["geometry"]["coordinates"]
+    assert abs(lat0 - 36.168) < 0.01 and abs(lat1 - 36.117) < 0.01  # from Kafrnaha, to Khan Touman

@@ -90,6 +90,7 @@ class Event:
     outlet: str | None = None
     url: str | None = None
     part: str | None = None  # "east", "west"... where control is split
+    origin: dict | None = None  # where an advance came from, when the sentence says ("from Hama")
     cue: str = ""  # the words that made it an event
     evidence: list[str] = field(default_factory=list)
 
@@ -134,14 +135,28 @@ def extract(parsed: dict, text: str, factions: Factions) -> list[Event]:
                 continue
             seen.add(key)
             place = ev["place"]
+            origin = (_stated_origin(text, s_end, ev, places)
+                      if ev["action"] in ("captured", "advanced_toward") else None)
             events.append(Event(
-                actor=ev["actor"], action=ev["action"],
+                origin=origin, actor=ev["actor"], action=ev["action"],
                 place={k: place.get(k) for k in ("name", "id", "lat", "lon", "text", "start", "end", "country")},
                 from_actor=ev.get("from_actor"), date=date.iso(), date_precision=date.precision,
                 claimed=ev.get("claimed", False), sentence=sentence.strip(), doc=parsed.get("doc"),
                 confidence=ev["confidence"], published=published, outlet=parsed.get("outlet") or None,
                 url=parsed.get("url") or None, part=ev.get("part"), cue=ev["cue"]))
     return events
+
+
+def _stated_origin(text: str, s_end: int, ev: dict, places: list[dict]) -> dict | None:
+    """ "advanced on A from B", "pushed toward A from the B front": B, a place the sentence names after "from"."""
+    target = ev["place"]
+    for p in places:
+        if p is target or p.get("lat") is None or p["start"] <= target["start"]:
+            continue
+        between = text[target["end"]:p["start"]]
+        if re.search(r"\bfrom\s+(?:(?:the|both|its|their)\s+)*$", between, re.I) and len(between) <= 60:
+            return {k: p.get(k) for k in ("name", "id", "lat", "lon", "text", "start", "end")}
+    return None
 
 
 def _sentence_spans(sentences: Sentences, text: str):

@@ -76,17 +76,15 @@ def _inline_assets(page: str) -> str:
     return page.replace("<head>", "<head>" + css + js, 1)
 
 
-class _Script:
-    """Raw JavaScript rendered among the map's own, after the elements added before it."""
+def _script(code: str):
+    """Raw JavaScript rendered among the map's own, after the elements added to the map before it."""
+    from branca.element import MacroElement
+    from jinja2 import Template
 
-    def __new__(cls, code: str):
-        from branca.element import MacroElement
-        from jinja2 import Template
-
-        el = MacroElement()
-        el.code = code  # inserted verbatim (no autoescape): it is our code, its data is escaped JSON
-        el._template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
-        return el
+    el = MacroElement()
+    el.code = code  # inserted verbatim (no autoescape): it is our code, its data is escaped JSON
+    el._template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+    return el
 
 
 _DRAW = """
@@ -236,14 +234,14 @@ def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: st
         group = folium.FeatureGroup(name=label, show=show).add_to(m)
         if key == "places":
             group = MarkerCluster().add_to(group)
-        data[key] = {"group": group.get_name(), "features": [_drawable(key, f) for f in layers[key]["features"]
-                                                               if _drawable(key, f) is not None]}
+        drawn = (_drawable(key, f) for f in layers[key]["features"])
+        data[key] = {"group": group.get_name(), "features": [d for d in drawn if d is not None]}
     payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
-    _Script(_DRAW.replace("__DATA__", payload)).add_to(m)  # after the groups it draws into
+    _script(_DRAW.replace("__DATA__", payload)).add_to(m)  # after the groups it draws into
     dates = sorted({e[0] for f in layers["control"]["features"] for e in f["properties"].get("timeline", []) if e[0]}
                    | {f["properties"]["date"] for f in layers["advances"]["features"] if f["properties"]["date"]})
     dates = [d for d in dates if re.fullmatch(r"\d{4}-\d\d-\d\d", d)]  # only dates reach the script
-    _Script(_SLIDER.replace("__DATES__", json.dumps(dates)).replace("__MAP__", m.get_name())).add_to(m)
+    _script(_SLIDER.replace("__DATES__", json.dumps(dates)).replace("__MAP__", m.get_name())).add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
     legend = "".join(

@@ -19,7 +19,6 @@ from geo.gazetteer.geonames import name_rows
 from geo.gazetteer.index import IndexBuilder, index_path, read_meta
 
 DEFAULT_SOURCE = "default"
-CURATED_PREFIX = "curated"  # the id prefix of rows placed by a proxy; see gazetteer/README.md
 
 
 def curated_path() -> Path:

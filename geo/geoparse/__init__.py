@@ -31,7 +31,7 @@ class Geoparser:
         # imported, else Syria, the project's subject.
         self.focus = tuple(focus) if focus is not None else (self.gazetteer.focus or DEFAULT_FOCUS)
         lx = lexicon.load(not_places)
-        self.recognizer = Recognizer(lx, self.gazetteer.name_keys(), set(), _abbreviations())
+        self.recognizer = Recognizer(lx, self.gazetteer.name_keys(), _abbreviations())
         self.factions = None
         if events:
             from geo.events.actors import Factions

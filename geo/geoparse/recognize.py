@@ -63,11 +63,9 @@ class Span:
 
 
 class Recognizer:
-    def __init__(self, lexicon: Lexicon, name_keys: set[str], exact_folds: set[str],
-                 abbreviations: set[str]) -> None:
+    def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str]) -> None:
         self.lx = lexicon
         self.keys = name_keys
-        self.exact = exact_folds
         self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
         self.cue_after = lexicon.cue_after()
         self.cue_before = lexicon.cue_before()
@@ -214,7 +212,7 @@ class Recognizer:
         if not single and fold(first.text) in self.lx.demonyms and first.text not in ("Saudi",):
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         cue = self._cue(text, tokens, i, j)
-        known = f in self.exact or k in self.keys
+        known = k in self.keys  # equal folds have equal keys
         if single and first.text not in self.abbreviations:
             if f in self.lx.common:
                 return None  # "The city of ...": a cue does not make "The" a place
@@ -278,7 +276,7 @@ class Recognizer:
                 phrase = text[tokens[a].start:tokens[b].end]
                 f, k2 = norm.get(phrase) or (fold_many([phrase])[0], variant_keys_many(fold_many([phrase]))[0])
                 item = Span(tokens[a].start, tokens[b].end, phrase, f, k2, cue=s.cue, tokens=b - a + 1,
-                            known=f in self.exact or k2 in self.keys,
+                            known=k2 in self.keys,
                             sentence_start=sentences.is_start(tokens[a].start))
                 item.in_list = True
                 added.append(item)

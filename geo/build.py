@@ -1,104 +1,423 @@
-"""``geo build``: sources -> documents -> toponyms and events -> territory -> layers (GeoJSON) -> HTML.
+"""``geo build``: sources -> store -> toponyms and events -> territory -> layers (GeoJSON) -> HTML.
 
-Writes into ``--out``: ``control.geojson``, ``areas.geojson`` (control areas), ``advances.geojson``,
-``events.geojson``, ``places.geojson``,
-``index.html`` (drawn from those same layers) and ``places.json`` (every place with the mentions that cite
-it). Each file is written to a temporary name and renamed, so a viewer never sees half a map.
+A build is incremental. Every document it reads goes into the store (``geo.store``); only documents that
+are new or changed since the last run are parsed (``full`` parses everything again, and so does a change
+of parser: a new geo version, factions file, gazetteer or focus). The maps are then drawn from every
+document in the store, and only when something changed.
+
+Writes into the output folder: ``control.geojson``, ``areas.geojson``, ``advances.geojson``,
+``events.geojson``, ``places.geojson``, ``index.html`` (drawn from those same layers), ``places.json``
+(every place with the mentions that cite it) and ``status.json`` (the last run). Each file is written to a
+temporary name and renamed, so a viewer never sees half a file; a lock keeps two builds of one map apart.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.documents import DocumentError, read
-from geo.gazetteer.lookup import Gazetteer
-from geo.geoparse import Geoparser
+from geo.config import Config, Source
+from geo.documents import DocumentError, read_file, wanted
+from geo.lock import BuildLock
+from geo.store import Store, now
+
+OUTPUTS = ("control.geojson", "areas.geojson", "advances.geojson", "events.geojson", "places.geojson",
+           "places.json", "index.html")
+PROGRESS_EVERY_S = 2.0
 
 
 @dataclass
 class BuildResult:
-    documents: int = 0
-    failed: list[str] = field(default_factory=list)
-    places: list[dict] = field(default_factory=list)
-    layers: dict[str, dict] = field(default_factory=dict)
+    documents: int = 0  # parsed documents in the store: what the map is drawn from
+    seen: int = 0  # documents read from the sources on this run (unchanged files included)
+    new: int = 0
+    changed: int = 0
+    parsed: int = 0  # parsed on this run
+    failed: list[str] = field(default_factory=list)  # documents and sources that failed on this run
+    feeds: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rendered: bool = False
+    events: int = 0
     as_of: str | None = None
+    seconds: float = 0.0
+
+    @staticmethod
+    def documents_in(store: Store) -> int:
+        return store.counts()["parsed"]
+
+    def status(self, started: str, out: Path) -> dict:
+        return {"started": started, "finished": now(), "duration_s": round(self.seconds, 3),
+                "ok": not self.failed,
+                "documents": {"seen": self.seen, "new": self.new, "changed": self.changed,
+                              "parsed": self.parsed, "failed": len(self.failed), "in_store": self.documents},
+                "events": self.events, "maps_redrawn": self.rendered, "as_of": self.as_of,
+                "failures": self.failed, "feeds": self.feeds, "warnings": self.warnings,
+                "map": str(out / "index.html")}
 
 
-def build(sources: list[Path], out: Path, *, home: Path | None = None,
-          echo: Callable[[str], None] = print, focus: tuple[str, ...] | None = None,
-          as_of: str | None = None, self_contained: bool = True) -> BuildResult:
-    """Parse ``sources`` and write the map files into ``out``. ``as_of`` (YYYY-MM-DD) draws the state on
-    that date: later events are left out. ``self_contained`` inlines Leaflet (works with no network)."""
-    from geo.areas import areas_layer
-    from geo.events.extract import Event
-    from geo.layers import advances_layer, control_layer, events_layer, places_layer
-    from geo.maps import render
-    from geo.territory import merge, territory
+def build(config: Config, *, home: Path | None = None, echo: Callable[[str], None] = print,
+          full: bool = False, as_of: str | None = None, self_contained: bool = True,
+          fetcher=None, progress: bool | None = None) -> BuildResult:
+    """Bring the store up to date with ``config.sources`` and redraw the maps in ``config.out``.
 
-    parser = Geoparser(Gazetteer(home), focus=focus)
-    result = BuildResult()
-    found: dict[str, dict] = {}
-    parsed_docs: list[dict] = []
-    events: list[Event] = []
-    for doc in read(sources):
-        if isinstance(doc, DocumentError):
-            result.failed.append(f"{doc.source}: {doc.error}")
-            echo(f"{doc.source}: {doc.error}")
-            continue
-        result.documents += 1
-        for w in doc.warnings:
-            echo(f"warning: {w}")
-        parsed = parser.parse(doc.text, **doc.meta())
-        parsed_docs.append(parsed)
-        events.extend(Event(**e) for e in parsed.get("events", []))
-        for t in parsed["toponyms"]:
-            if t["id"] is None:
+    ``as_of`` (YYYY-MM-DD) draws the state on that date: later events are left out. ``self_contained``
+    inlines Leaflet (the map works with no network). ``fetcher`` (a ``geo.feeds.Fetcher``) sets how feeds
+    and article pages are fetched. Raises ``BuildLocked`` if another build of the same map is running."""
+    with BuildLock(config.lock_path):
+        return _Build(config, home=config.home or home, echo=echo, full=full, as_of=as_of,
+                      self_contained=self_contained, fetcher=fetcher,
+                      progress=sys.stderr.isatty() if progress is None else progress).run()
+
+
+class _Build:
+    def __init__(self, config: Config, *, home, echo, full, as_of, self_contained, fetcher, progress) -> None:
+        self.config = config
+        self.home = home
+        self.echo = echo
+        self.full = full
+        self.as_of = as_of
+        self.self_contained = self_contained
+        self.fetcher = fetcher
+        self.progress = progress
+        self.result = BuildResult(as_of=as_of)
+        self._parser = None
+        self._gazetteer = None
+
+    def run(self) -> BuildResult:
+        started, t0 = now(), time.perf_counter()
+        out = self.config.out
+        r = self.result
+        if out.exists():
+            remove_stale_temps(out)
+        store, warnings = Store.open(self.config.store_path)
+        for w in warnings:
+            self.warn(w)
+        try:
+            self.ensure_gazetteers()
+            fingerprint = self.fingerprint()
+            if not self.full and store.get_meta("fingerprint") not in (None, fingerprint):
+                self.echo("the parser changed since the last build (geo version, gazetteer, factions or "
+                          "focus): every document is parsed again")
+            for src in self.config.sources:
+                if src.kind == "feed":
+                    self.ingest_feed(store, src)
+                else:
+                    self.ingest_files(store, src)
+            self.retry_fetches(store)
+            self.parse_pending(store, fingerprint)
+            store.set_meta("fingerprint", fingerprint)
+            self.render(store, out, fingerprint)
+        finally:
+            r.seconds = time.perf_counter() - t0
+            counts = store.counts()
+            r.documents = counts["parsed"]
+            store.close()
+            out.mkdir(parents=True, exist_ok=True)
+            write_atomic(out / "status.json", json.dumps(r.status(started, out), ensure_ascii=False, indent=1))
+        return r
+
+    def warn(self, message: str) -> None:
+        self.result.warnings.append(message)
+        self.echo(f"warning: {message}")
+
+    def fail(self, message: str) -> None:
+        self.result.failed.append(message)
+        self.echo(message)
+
+    # ------------------------------------------------------------------------------------- parser
+
+    def gazetteer(self):
+        if self._gazetteer is None:
+            from geo.gazetteer.lookup import Gazetteer
+
+            self._gazetteer = Gazetteer(self.home)
+        return self._gazetteer
+
+    def parser(self):
+        if self._parser is None:
+            from geo.geoparse import Geoparser
+
+            self._parser = Geoparser(self.gazetteer(), focus=self.config.focus, factions=self.config.factions,
+                                     fallback=self.online_fallback())
+        return self._parser
+
+    def online_fallback(self):
+        """Names the gazetteer lacks but the text marks as places, asked of the online geocoder."""
+        opts = self.config.geocoder
+        if not opts:
+            return None
+        from geo.geocoders.chain import GeocoderChain, online_nominatim
+        from geo.geocoders.local import LocalGazetteer
+
+        kwargs = {k: opts[k] for k in ("user_agent", "domain", "timeout") if k in opts}
+        if str(kwargs.get("domain", "")).startswith("http://"):  # a local test server or a private instance
+            kwargs["domain"], kwargs["scheme"] = kwargs["domain"][len("http://"):], "http"
+        chain = GeocoderChain(LocalGazetteer(self.gazetteer()), online_nominatim(**kwargs), home=self.home,
+                              min_delay_seconds=float(opts.get("min_delay_seconds", 1.0)))
+        return chain
+
+    def ensure_gazetteers(self) -> None:
+        """The dumps the configuration names, imported once: a scheduled run does not download them again."""
+        if not self.config.gazetteers:
+            return
+        from geo.gazetteer.importer import import_file, source_name
+        from geo.gazetteer.index import index_path, read_meta
+        from geo.home import geo_home
+
+        home = geo_home(self.home)
+        for spec in self.config.gazetteers:
+            name = source_name(Path(spec.rsplit("/", 1)[-1]))
+            if read_meta(index_path(home, name)) is not None:
                 continue
-            rec = found.setdefault(t["id"], {k: t[k] for k in ("id", "name", "lat", "lon", "source",
-                                                               "feature_code", "country")} | {"mentions": []})
-            rec["mentions"].append({"doc": doc.id, "text": t["text"], "start": t["start"], "end": t["end"],
-                                    "sentence": t["sentence"], "published": doc.published, "outlet": doc.outlet})
-    result.places = sorted(found.values(), key=lambda r: -len(r["mentions"]))
-    merged = merge(events)
-    if as_of is not None:
-        merged = [m for m in merged if not m.date or m.date <= as_of]
-    states = territory(merged)
-    dates = [e.date for e in merged if e.date]
-    result.as_of = as_of or (max(dates) if dates else None)
-    factions = parser.factions
-    result.layers = {
-        "control": control_layer(states, factions), "areas": areas_layer(states, factions),
-        "advances": advances_layer(states, merged, factions),
-        "events": events_layer(merged, factions), "places": places_layer(parsed_docs),
-    }
+            self.echo(f"importing gazetteer {spec} (once)")
+            report = import_file(spec, home)
+            if not report.ok:
+                self.fail(f"gazetteer {spec}: {report.summary()}")
+
+    def fingerprint(self) -> str:
+        """What a parse depends on besides the text: a change means every document is parsed again."""
+        from geo import __version__
+
+        h = hashlib.sha256(__version__.encode())
+        h.update(repr(self.gazetteer().source_names).encode())  # opens it: the embedded default is built first
+        for info in self.gazetteer().info():
+            h.update(json.dumps([info.get("source"), info.get("built_at"), info.get("places")]).encode())
+        if self.config.factions is not None:
+            h.update(self.config.factions.read_bytes())
+        h.update(repr(self.config.focus).encode())
+        h.update(repr(sorted(self.config.geocoder.items())).encode())
+        return h.hexdigest()[:16]
+
+    # -------------------------------------------------------------------------------------- ingest
+
+    def ingest_files(self, store: Store, src: Source) -> None:
+        r = self.result
+        files = list(_files(src))
+        if not files:
+            missing = src.kind == "path" and not Path(src.location).exists()
+            self.fail(f"{src}: {'no such file or folder' if missing else 'holds no .txt, .html or .jsonl files'}")
+            return
+        known = store.file_stats()
+        with store.transaction():
+            for path in files:
+                try:
+                    st = path.stat()
+                except OSError as e:
+                    self.fail(f"{path}: cannot read: {e.strerror or e}")
+                    continue
+                key = str(path)
+                if not self.full and known.get(key) == (st.st_size, st.st_mtime_ns):
+                    r.seen += 1
+                    continue
+                ok = True
+                for doc in read_file(path):
+                    r.seen += 1
+                    if isinstance(doc, DocumentError):
+                        # Kept with its error and read again next run; the file is not marked as read.
+                        store.put_failure(f"file:{doc.source}", doc=doc.id, source=doc.source, error=doc.error)
+                        self.fail(f"{doc.source}: {doc.error}")
+                        ok = False
+                        continue
+                    for w in doc.warnings:
+                        self.warn(w)
+                    self._count(store.put(f"file:{doc.source}", doc))
+                if ok:
+                    store.remember_file(key, st.st_size, st.st_mtime_ns)
+
+    def _count(self, what: str) -> None:
+        if what == "new":
+            self.result.new += 1
+        elif what == "changed":
+            self.result.changed += 1
+
+    def ingest_feed(self, store: Store, src: Source) -> None:
+        from geo.feeds import fetch_feed
+
+        state = store.feed(src.location)
+        res = fetch_feed(src.location, etag=state.get("etag"), last_modified=state.get("last_modified"),
+                         fetcher=self.fetcher)
+        report = {"url": src.location, "status": res.status, "items": len(res.items), "new": 0}
+        self.result.feeds.append(report)
+        for w in res.warnings:
+            self.warn(w)
+        if res.status == "error":
+            report["error"] = res.error
+            store.save_feed(src.location, error=res.error)
+            self.fail(f"feed {res.error}")
+            return
+        store.save_feed(src.location, title=res.title or None, etag=res.etag, last_modified=res.last_modified)
+        outlet = src.outlet or res.title or ""
+        for item in res.items:
+            self.result.seen += 1
+            if store.has_key(item.link):  # an article is fetched once; the store keeps it
+                continue
+            report["new"] += 1
+            self._fetch_article(store, item, outlet, feed=src.location)
+
+    def _fetch_article(self, store: Store, item, outlet: str, feed: str) -> None:
+        from geo.feeds import fetch_article
+
+        doc = fetch_article(item, outlet=outlet, fetcher=self.fetcher)
+        if isinstance(doc, DocumentError):
+            store.put_failure(item.link, doc=item.link, source=feed, error=doc.error, url=item.link,
+                              title=item.title, outlet=outlet, published=item.published)
+            self.fail(f"{item.link}: {doc.error}")
+            return
+        for w in doc.warnings:
+            self.warn(w)
+        if not doc.published:
+            doc.published = now()[:10]  # a feed article with no date: the day it was fetched
+        doc.source = feed
+        self._count(store.put(item.link, doc))
+
+    def retry_fetches(self, store: Store) -> None:
+        """Articles whose pages could not be fetched on an earlier run: tried again."""
+        from geo.feeds import FeedItem
+
+        for row in store.failed_fetches():
+            if not row["url"] or row["key"] != row["url"]:
+                continue
+            item = FeedItem(link=row["url"], title=row["title"] or "", published=row["published"], summary="",
+                            guid=row["url"])
+            self._fetch_article(store, item, row["outlet"] or "", feed=row["source"])
+
+    # --------------------------------------------------------------------------------------- parse
+
+    def parse_pending(self, store: Store, fingerprint: str) -> None:
+        pending = store.pending(fingerprint, full=self.full)
+        if not pending:
+            return
+        parser = self.parser()
+        t_last = time.monotonic()
+        for i, p in enumerate(pending, 1):
+            try:
+                parsed = parser.parse(p.document.text, **p.document.meta())
+            except Exception as e:  # noqa: BLE001 - one document that breaks the parser must not stop the rest
+                store.fail_parse(p.key, f"{type(e).__name__}: {e}")
+                self.fail(f"{p.document.source}: parse failed: {type(e).__name__}: {e}")
+                continue
+            store.save_parse(p.key, parsed, fingerprint)
+            self.result.parsed += 1
+            if self.progress and time.monotonic() - t_last > PROGRESS_EVERY_S:
+                t_last = time.monotonic()
+                print(f"parsed {i:,}/{len(pending):,} documents", file=sys.stderr, flush=True)
+
+    # -------------------------------------------------------------------------------------- render
+
+    def render(self, store: Store, out: Path, fingerprint: str) -> None:
+        r = self.result
+        key = json.dumps([store.generation(), fingerprint, self.as_of, self.self_contained])
+        if (not self.full and store.get_meta("rendered") == key
+                and all((out / name).exists() for name in OUTPUTS)):
+            self.echo(f"no new or changed documents: the maps in {out} are up to date")
+            return
+        from geo.events.actors import Factions
+        from geo.incremental import draw
+        from geo.maps import fill
+
+        factions = self._parser.factions if self._parser is not None else Factions.load(extra=self.config.factions)
+        settings = json.dumps([fingerprint, self.as_of])
+        drawn = draw(store, factions, settings=settings, as_of=self.as_of)
+        r.events, r.as_of = drawn.events, self.as_of or drawn.last_date
+        page, groups = self._skeleton(store, factions, fingerprint)
+        html = fill(page, groups, drawn.draw, counts=drawn.counts, dates=drawn.dates, bounds=drawn.bounds,
+                    as_of=r.as_of)
+        files = {f"{name}.geojson": text for name, text in drawn.geojson.items()}
+        files["places.json"] = drawn.places_json
+        # The page last: it carries its own copy of the layers, so it is whole whenever it appears.
+        files["index.html"] = html
+        write_all(out, files)
+        store.set_meta("rendered", key)
+        r.rendered = True
+        counts = ", ".join(f"{n} {k}" for k, n in drawn.counts.items())
+        self.echo(f"{r.documents_in(store)} documents ({r.new} new, {r.changed} changed, {r.parsed} parsed now; "
+                  f"{drawn.redrawn_places} places redrawn), {counts} -> {out / 'index.html'}")
+        for name, ident, lat, lon, n, spellings in drawn.top_places:
+            self.echo(f"{n:4d}  {name:<28} {lat:9.5f},{lon:10.5f}  {ident:<28} as {spellings}")
+        total = drawn.counts.get("places", 0)
+        if total > len(drawn.top_places):
+            self.echo(f"... and {total - len(drawn.top_places):,} more places in {out / 'places.json'}")
+
+    def _skeleton(self, store: Store, factions, fingerprint: str) -> tuple[str, dict]:
+        """The page without its data, kept in the store: folium renders it again only when the factions,
+        the title or the inlining change."""
+        from geo.maps import skeleton
+
+        key = hashlib.sha256(json.dumps([fingerprint, TITLE, self.self_contained,
+                                         [(f.id, f.name, f.colour) for f in factions.by_id.values()]]).encode()
+                             ).hexdigest()
+        kept = store.get_meta("skeleton")
+        if kept and kept.get("key") == key:
+            return kept["page"], kept["groups"]
+        page, groups = skeleton(factions, title=TITLE, self_contained=self.self_contained)
+        store.set_meta("skeleton", {"key": key, "page": page, "groups": groups})
+        return page, groups
+
+
+TITLE = "geo: control and advances"
+LIST_PLACES = 200  # the build's report lists the most-cited places; places.json has them all
+
+
+def _files(src: Source) -> Iterator[Path]:
+    """The article files of a path or glob source, sorted (absolute paths: the store's keys)."""
+    import glob
+
+    if src.kind == "glob":
+        paths = (Path(p) for p in glob.glob(src.location, recursive=True))
+        yield from sorted(p.resolve() for p in paths if p.is_file() and wanted(p))
+        return
+    path = Path(src.location)
+    if path.is_dir():
+        yield from sorted(p.resolve() for p in path.rglob("*") if p.is_file() and wanted(p))
+    elif path.exists():
+        yield path.resolve()
+
+
+def write_all(out: Path, files: dict[str, str]) -> None:
+    """Every file written to a temporary name first, then all renamed in a row: a build killed while
+    writing leaves the previous maps as they were, and a viewer never sees half a file."""
     out.mkdir(parents=True, exist_ok=True)
-    for name, layer in result.layers.items():
-        _write_atomic(out / f"{name}.geojson", json.dumps(layer, ensure_ascii=False, allow_nan=False))
-    _write_atomic(out / "places.json", json.dumps(result.places, ensure_ascii=False, indent=1))
-    _write_atomic(out / "index.html", render(result.layers, factions, title="geo: control and advances",
-                                             as_of=result.as_of, self_contained=self_contained))
-    counts = ", ".join(f"{len(v['features'])} {k}" for k, v in result.layers.items())
-    echo(f"{result.documents} documents, {len(result.places)} places, {len(merged)} events ({counts}) -> "
-         f"{out / 'index.html'}")
-    for r in result.places:
-        spellings = sorted({m["text"] for m in r["mentions"]})
-        echo(f"{len(r['mentions']):4d}  {r['name']:<28} {r['lat']:9.5f},{r['lon']:10.5f}  {r['id']:<28} "
-             f"as {', '.join(spellings)}")
-    return result
+    temps = {}
+    try:
+        for name, text in files.items():
+            temps[name] = _write_temp(out / name, text)
+        for name, tmp in temps.items():
+            os.replace(tmp, out / name)
+    finally:
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Temporary file, then rename: a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
+def remove_stale_temps(out: Path) -> None:
+    """Temporary files a killed build left (the lock is held: no other build is writing them)."""
+    for name in (*OUTPUTS, "status.json"):
+        for p in out.glob(f".{name}.*"):
+            p.unlink(missing_ok=True)
+
+
+def _write_temp(path: Path, text: str) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; maps are meant to be served and shared
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Temporary file, then rename: a reader never sees half a file."""
+    tmp = _write_temp(path, text)
+    try:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -54,25 +54,25 @@ def read(inputs: Iterable[str | Path]) -> Iterator[Document | DocumentError]:
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and wanted(p))
             if not files:
                 yield DocumentError(path.name, str(path), "folder holds no .txt, .html or .jsonl files")
             for p in files:
-                yield from _file(p)
+                yield from read_file(p)
         elif path.exists():
-            yield from _file(path)
+            yield from read_file(path)
         else:
             yield DocumentError(path.name, str(path), "no such file")
 
 
-def _wanted(p: Path) -> bool:
+def wanted(p: Path) -> bool:
     name = p.name.lower()
     if name.endswith(".meta.json") or name.startswith("."):
         return False
     return p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 
-def _file(path: Path) -> Iterator[Document | DocumentError]:
+def read_file(path: Path) -> Iterator[Document | DocumentError]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

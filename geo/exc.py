@@ -33,3 +33,17 @@ class SourceUnavailable(GazetteerError, ConnectionError):
 
 class SourceTimedOut(SourceUnavailable, TimeoutError):
     """A URL that did not answer in time."""
+
+
+class FeedError(GeoError, ConnectionError):
+    """A feed or article URL that could not be fetched or read; the message names the URL and the problem."""
+
+    def __init__(self, url: str, problem: str, *, status: int | None = None) -> None:
+        # One message argument, so OSError does not read the arguments as (errno, strerror).
+        super().__init__(f"{url}: {problem}")
+        self.url = url
+        self.problem = problem
+        self.status = status  # the HTTP status when the server answered with an error
+
+    def __reduce__(self):  # keep pickling (multiprocessing) working with the two-argument constructor
+        return (type(self), (self.url, self.problem), {"status": self.status})

@@ -5,7 +5,7 @@
 - advances: a line from where the actor came from (the nearest place it holds, as far as the reports
   say) to each place it captured or advanced on, with the date.
 - events: every event at its place, with its sentence, outlet and date.
-- places: every resolved mention.
+- places: every place the articles mention, once, with its mention count and latest reports.
 
 The HTML map is drawn from these same collections, so what a GIS tool loads is what the map shows.
 """
@@ -65,22 +65,52 @@ def control_layer(states: dict[str, PlaceState], factions: Factions) -> dict:
     return _collection(features, "control")
 
 
-def advances_layer(states: dict[str, PlaceState], merged: Iterable[MergedEvent], factions: Factions) -> dict:
-    import numpy as np
+class Origins:
+    """Where an actor's advance can have come from: the places it holds, with since when, as arrays, so
+    the nearest origin is one vectorised query per event. Built from (actor, lat, lon, since, name)."""
 
-    held: dict[str, list[PlaceState]] = {}
-    for st in states.values():
-        if st.holder and _point(st.place):
-            held.setdefault(st.holder, []).append(st)
-    # Per actor, its places as arrays: the nearest origin is one vectorised query per event.
-    arrays = {a: (np.array([s.place["lat"] for s in sts]), np.array([s.place["lon"] for s in sts]),
-                  np.array([s.since or "" for s in sts], dtype=object)) for a, sts in held.items()}
+    def __init__(self, held: Iterable[tuple[str, float, float, str | None, str | None]]) -> None:
+        import numpy as np
+
+        by_actor: dict[str, list[tuple]] = {}
+        for actor, lat, lon, since, name in held:
+            by_actor.setdefault(actor, []).append((lat, lon, since or "", name))
+        self._np = np
+        self.arrays = {a: (np.array([r[0] for r in rows]), np.array([r[1] for r in rows]),
+                           np.array([r[2] for r in rows], dtype=object), [r[3] for r in rows])
+                       for a, rows in by_actor.items()}
+
+    @classmethod
+    def from_states(cls, states: dict[str, PlaceState]) -> Origins:
+        return cls((st.holder, st.place["lat"], st.place["lon"], st.since, st.place.get("name"))
+                   for st in states.values() if st.holder and _point(st.place))
+
+    def nearest(self, actor: str, to: Coordinate, date: str | None) -> tuple[Coordinate, str | None] | None:
+        """The nearest other place ``actor`` held before ``date``: villages taken together that day are
+        not where the advance came from, and an arrow of 2014 does not start from a town taken in 2016."""
+        if actor not in self.arrays or not date:
+            return None
+        np = self._np
+        lats, lons, since, names = self.arrays[actor]
+        d2 = (lats - to.lat) ** 2 + ((lons - to.lon) * math.cos(math.radians(to.lat))) ** 2
+        ok = (d2 > 1e-10) & (since != "") & (since < date)
+        if not ok.any():
+            return None
+        i = int(np.argmin(np.where(ok, d2, np.inf)))
+        return Coordinate(float(lats[i]), float(lons[i])), names[i]
+
+
+def advances_layer(states: dict[str, PlaceState], merged: Iterable[MergedEvent], factions: Factions) -> dict:
+    return _collection(advance_features(merged, Origins.from_states(states), factions), "advances")
+
+
+def advance_features(merged: Iterable[MergedEvent], origins: Origins, factions: Factions) -> list[dict]:
+    """A line from where the actor came from to each place it captured or advanced on."""
     features = []
     for m in merged:
         if m.action not in ("captured", "advanced_toward") or m.actor is None:
             continue
-        target = _point(m.place)
-        if target is None:
+        if _point(m.place) is None:
             continue
         to = Coordinate(m.place["lat"], m.place["lon"])
         if m.origin and m.origin.get("lat") is not None:
@@ -89,22 +119,14 @@ def advances_layer(states: dict[str, PlaceState], merged: Iterable[MergedEvent],
             if 0.5 <= start.distance_km(to) <= 2 * MAX_ADVANCE_KM:
                 features.append(_advance(m, start, to, m.origin.get("name"), "stated", factions))
             continue
-        if m.actor not in arrays:
+        found = origins.nearest(m.actor, to, m.date)
+        if found is None:
             continue
-        lats, lons, since = arrays[m.actor]
-        # Where from: the nearest other place the actor holds (a stated origin would come first), and only
-        # places held by then: an arrow of 2014 does not start from a town taken in 2016.
-        d2 = (lats - to.lat) ** 2 + ((lons - to.lon) * math.cos(math.radians(to.lat))) ** 2
-        # Held before this event: villages taken together that day are not where the advance came from.
-        ok = (d2 > 1e-10) & np.array([bool(s) and bool(m.date) and s < m.date for s in since])
-        if not ok.any():
+        start, name = found
+        if not 0.5 <= start.distance_km(to) <= MAX_ADVANCE_KM:
             continue
-        origin = held[m.actor][int(np.argmin(np.where(ok, d2, np.inf)))]
-        start = Coordinate(origin.place["lat"], origin.place["lon"])
-        if start.distance_km(to) > MAX_ADVANCE_KM or start.distance_km(to) < 0.5:
-            continue
-        features.append(_advance(m, start, to, origin.place.get("name"), "nearest held", factions))
-    return _collection(features, "advances")
+        features.append(_advance(m, start, to, name, "nearest held", factions))
+    return features
 
 
 def _advance(m: MergedEvent, start: Coordinate, to: Coordinate, from_place: str | None, origin: str,
@@ -135,17 +157,34 @@ def events_layer(merged: Iterable[MergedEvent], factions: Factions) -> dict:
 
 
 def places_layer(parsed_docs: Iterable[dict]) -> dict:
-    features = []
+    """Every place the articles mention, once, with how often and the latest reports that name it."""
+    by_place: dict[str, list[tuple[dict, dict]]] = {}
     for d in parsed_docs:
         for t in d.get("toponyms", []):
-            geom = _point(t)
-            if geom is None:
-                continue
-            features.append({"type": "Feature", "geometry": geom, "properties": {
-                "text": t["text"], "name": t.get("name"), "place_id": t.get("id"), "doc": d.get("doc"),
-                "outlet": d.get("outlet"), "published": d.get("published"), "sentence": t.get("sentence"),
-                "score": t.get("score")}})
-    return _collection(features, "places")
+            if t.get("id") is not None and _point(t) is not None:
+                by_place.setdefault(t["id"], []).append((t, d))
+    return _collection([f for mentions in by_place.values() if (f := place_feature(mentions))], "places")
+
+
+def place_feature(mentions: list[tuple[dict, dict]]) -> dict | None:
+    """One place's feature from its (toponym, document) mentions."""
+    t0 = mentions[0][0]
+    geom = _point(t0)
+    if geom is None:
+        return None
+    latest = sorted(mentions, key=lambda td: (td[1].get("published") or "", td[1].get("doc") or ""), reverse=True)
+    dates = sorted(d.get("published") for _, d in mentions if d.get("published"))
+    return {"type": "Feature", "geometry": geom, "properties": {
+        "place": t0.get("name"), "place_id": t0.get("id"), "country": t0.get("country"),
+        "feature_code": t0.get("feature_code"), "mentions": len(mentions),
+        "documents": len({d.get("doc") for _, d in mentions}),
+        "spellings": ", ".join(sorted({t["text"] for t, _ in mentions})),
+        "first": dates[0] if dates else None, "last": dates[-1] if dates else None,
+        "sources": [{"doc": d.get("doc"), "outlet": d.get("outlet"), "published": d.get("published"),
+                     "url": d.get("url"), "sentence": t.get("sentence")} for t, d in latest[:PLACE_SOURCES]]}}
+
+
+PLACE_SOURCES = 3  # the latest reports a place's feature cites; places.json has every mention
 
 
 def _name(factions: Factions, faction_id: str | None) -> str | None:

@@ -58,8 +58,13 @@ def event_popup(p: dict) -> str:
 
 
 def place_popup(p: dict) -> str:
-    return (f"<b>{_e(p['text'])}</b> → {_e(p.get('name'))}<br><small>{_e(p.get('doc'))} "
-            f"{_e(p.get('published'))}</small><blockquote>{_e(p.get('sentence'))}</blockquote>")
+    n = int(p.get("mentions") or 0)
+    return (f"<b>{_e(p.get('place'))}</b><br>written {_e(p.get('spellings'))}<br>"
+            f"{n} mention{'s' if n != 1 else ''} in {int(p.get('documents') or 0)} reports"
+            + _cite(p.get("sources") or [], limit=PLACE_SOURCES_SHOWN))
+
+
+PLACE_SOURCES_SHOWN = 3
 
 
 ASSETS = Path(__file__).parent / "maps_assets"
@@ -90,13 +95,18 @@ def _script(code: str):
 _DRAW = """
 (function () {
   const data = __DATA__;
+  const map = __MAP__;
   window.geoShapes = {};
-  for (const [key, layer] of Object.entries(data)) {
-    const group = window[layer.group];
+  for (const [key, layer] of Object.entries(data.layers)) {
+    const group = window[data.groups[key]];
     window.geoShapes[key] = [];
-    for (const f of layer.features) {
+    for (const f of layer) {
       let shape, head = null;
-      if (f.line) {
+      if (f.area) {
+        shape = L.geoJSON(f.area, {style: {color: f.colour, weight: 1, fillColor: f.colour,
+                                           fillOpacity: f.contested ? 0.15 : 0.3, dashArray: f.contested ? '4' : null},
+                                   interactive: true});
+      } else if (f.line) {
         shape = L.polyline(f.line, {color: f.colour, weight: 3, opacity: 0.9, dashArray: f.dash});
         head = L.circleMarker(f.line[f.line.length - 1], {radius: 4, color: f.colour, fill: true,
                                                            fillColor: f.colour, fillOpacity: 1}).addTo(group);
@@ -105,12 +115,14 @@ _DRAW = """
                                       fill: true, fillColor: f.colour, fillOpacity: f.opacity, dashArray: f.dash});
       }
       // Popup and tooltip are HTML escaped by geo.maps: setContent takes them as markup, not code.
-      shape.bindPopup(f.popup, {maxWidth: 360});
+      if (f.popup) shape.bindPopup(f.popup, {maxWidth: 360});
       if (f.tip) shape.bindTooltip(f.tip);
       shape.addTo(group);
       window.geoShapes[key].push({shape: shape, head: head, f: f, group: group});
     }
   }
+  // Frame the front (control and advances), not every country the articles mention.
+  if (data.bounds) map.fitBounds(data.bounds, {padding: [20, 20]});
 })();
 """
 
@@ -163,8 +175,15 @@ _SLIDER = """
 """
 
 
-def _drawable(key: str, f: dict) -> dict | None:
+DRAWN = ("areas", "control", "advances", "events", "places")  # in this order: areas beneath the points
+
+
+def drawable(key: str, f: dict) -> dict | None:
+    """What the page draws for one GeoJSON feature: position, style, and its popup escaped here."""
     p, g = f["properties"], f["geometry"]
+    if key == "areas":
+        return {"area": g, "colour": p["colour"], "contested": p["status"] == "contested",
+                "tip": _e(f"{p['holder_name']} ({p['status']}): {p['places']}")}
     if key == "advances":
         return {"line": [[lat, lon] for lon, lat in g["coordinates"]], "colour": p["colour"], "date": p["date"],
                 "dash": "6" if p["claimed"] else None, "popup": event_popup(p),
@@ -185,26 +204,27 @@ def _drawable(key: str, f: dict) -> dict | None:
             "popup": place_popup(p)}
 
 
-def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: str | None,
-           self_contained: bool = True) -> str:
-    """A self-describing HTML page: layer control, legend, popups citing each claim. Self-contained (the
-    default) inlines Leaflet, so the layers show with no network; the tile base layer is optional."""
+def drawable_json(key: str, f: dict) -> str | None:
+    """A drawable as JSON that is safe inside a <script> element (ASCII, no "</")."""
+    d = drawable(key, f)
+    return None if d is None else json.dumps(d, ensure_ascii=True, allow_nan=False).replace("</", "<\\/")
+
+
+# Placeholders the page skeleton carries; filled with each build's data (the data last, so nothing in an
+# article is ever taken for a placeholder).
+_AS_OF_HEADING, _AS_OF_TITLE, _COUNTS, _DATES, _DATA = (
+    "@@geo-as-of-heading@@", "@@geo-as-of-title@@", "@@geo-counts@@", "@@geo-dates@@", "@@geo-data@@")
+
+
+def skeleton(factions: Factions, *, title: str, self_contained: bool = True) -> tuple[str, dict[str, str]]:
+    """The page without its data: folium's map, layer groups, legend and scripts, with placeholders.
+    Returns the page and the JavaScript names of the layer groups (the data says which group it draws in).
+    It depends only on the factions, the title and ``self_contained``, so a build can keep it."""
     import folium
     from folium.plugins import MarkerCluster
 
-    # Frame the front (control and advances), not every country the articles mention.
-    framing = [layers[k] for k in ("control", "advances") if layers[k]["features"]] or list(layers.values())
-    points = [c for layer in framing for f in layer["features"] for c in
-              ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Point" else f["geometry"]["coordinates"])]
-    if points:
-        lons, lats = [p[0] for p in points], [p[1] for p in points]
-        centre = [(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2]
-    else:
-        centre = [35.0, 38.5]
-    m = folium.Map(location=centre, zoom_start=7, tiles="OpenStreetMap", prefer_canvas=True, control_scale=True)
-    if points:
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(20, 20))
-
+    m = folium.Map(location=[35.0, 38.5], zoom_start=7, tiles="OpenStreetMap", prefer_canvas=True,
+                   control_scale=True)
     # Offline base layer: country and governorate outlines shipped with the package (Natural Earth).
     with open(ASSETS / "basemap.geojson", encoding="utf-8") as f:
         basemap = json.load(f)
@@ -214,50 +234,72 @@ def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: st
                        "weight": 1.5 if feat["properties"]["kind"] == "country" else 0.7,
                        "fill": feat["properties"]["kind"] == "country", "fillColor": "#f4f1ea",
                        "fillOpacity": 0.6}).add_to(m)
-
-    if "areas" in layers:
-        areas = folium.FeatureGroup(name="Control areas", show=True)
-        for f in layers["areas"]["features"]:
-            p = f["properties"]
-            tip = _e(f"{p['holder_name']} ({p['status']}): {p['places']}")
-            folium.GeoJson(f, style_function=lambda _, c=p["colour"], st=p["status"]: {
-                "color": c, "weight": 1, "fillColor": c, "fillOpacity": 0.15 if st == "contested" else 0.3,
-                "dashArray": "4" if st == "contested" else None}, tooltip=tip).add_to(areas)
-        areas.add_to(m)
-
-    # Points and lines are drawn in the browser from the layers themselves (one script, whatever the number
-    # of features); each feature carries its popup as HTML escaped here, never raw article text.
-    groups = {"control": ("Control", True), "advances": ("Advances", True),
-              "events": ("Sieges, strikes and other events", False), "places": ("Every mention", False)}
-    data = {}
-    for key, (label, show) in groups.items():
+    # Points, lines and areas are drawn in the browser from the layers themselves (one script, whatever
+    # the number of features); each feature carries its popup as HTML escaped here, never raw article text.
+    labels = {"areas": ("Control areas", True), "control": ("Control", True), "advances": ("Advances", True),
+              "events": ("Sieges, strikes and other events", False), "places": ("Every place mentioned", False)}
+    groups = {}
+    for key in DRAWN:
+        label, show = labels[key]
         group = folium.FeatureGroup(name=label, show=show).add_to(m)
         if key == "places":
             group = MarkerCluster().add_to(group)
-        drawn = (_drawable(key, f) for f in layers[key]["features"])
-        data[key] = {"group": group.get_name(), "features": [d for d in drawn if d is not None]}
-    payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")
-    _script(_DRAW.replace("__DATA__", payload)).add_to(m)  # after the groups it draws into
-    dates = sorted({e[0] for f in layers["control"]["features"] for e in f["properties"].get("timeline", []) if e[0]}
-                   | {f["properties"]["date"] for f in layers["advances"]["features"] if f["properties"]["date"]})
-    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d\d-\d\d", d)]  # only dates reach the script
-    _script(_SLIDER.replace("__DATES__", json.dumps(dates)).replace("__MAP__", m.get_name())).add_to(m)
-
+        groups[key] = group.get_name()
+    _script(_DRAW.replace("__DATA__", _DATA).replace("__MAP__", m.get_name())).add_to(m)
+    _script(_SLIDER.replace("__DATES__", _DATES).replace("__MAP__", m.get_name())).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     legend = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;background:{_e(f.colour)};'
         f'margin-right:6px"></span>{_e(f.name)}</div>' for f in factions.by_id.values())
-    heading = f"{_e(title)}" + (f' — as of <span id="geo-asof">{_e(as_of)}</span>' if as_of else "")
     m.get_root().html.add_child(folium.Element(
         f'<div id="geo-title" style="position:fixed;top:10px;left:60px;z-index:1000;background:white;'
-        f'padding:4px 10px;font:bold 15px sans-serif;border-radius:4px">{heading}</div>'
+        f'padding:4px 10px;font:bold 15px sans-serif;border-radius:4px">{_e(title)}{_AS_OF_HEADING}</div>'
         f'<div id="geo-legend" style="position:fixed;bottom:60px;left:10px;z-index:1000;background:white;'
         f'padding:6px 10px;font:12px sans-serif;border-radius:4px">{legend}</div>'))
-    page_title = _e(title) + (f" — as of {_e(as_of)}" if as_of else "")
-    m.get_root().header.add_child(folium.Element(f"<title>{page_title}</title>"))
-    # The layers as data, for scripts and tests that read the page: the same collections as the files.
+    m.get_root().header.add_child(folium.Element(f"<title>{_e(title)}{_AS_OF_TITLE}</title>"))
+    # The number of features of each layer, for scripts and tests that read the page.
     m.get_root().html.add_child(folium.Element(
-        '<script type="application/json" id="geo-layers">'
-        + json.dumps({k: len(v["features"]) for k, v in layers.items()}).replace("</", "<\\/") + "</script>"))
+        f'<script type="application/json" id="geo-layers">{_COUNTS}</script>'))
     page = m.get_root().render()
-    return _inline_assets(page) if self_contained else page
+    return (_inline_assets(page) if self_contained else page), groups
+
+
+def fill(page: str, groups: dict[str, str], drawables: dict[str, list[str]], *, counts: dict[str, int],
+         dates: list[str], bounds: list[list[float]] | None, as_of: str | None) -> str:
+    """The skeleton with one build's data: ``drawables`` holds, per layer, features as ``drawable_json``."""
+    dates = [d for d in dates if re.fullmatch(r"\d{4}-\d\d-\d\d", d)]  # only dates reach the script
+    page = (page.replace(_AS_OF_HEADING, f' — as of <span id="geo-asof">{_e(as_of)}</span>' if as_of else "")
+            .replace(_AS_OF_TITLE, f" — as of {_e(as_of)}" if as_of else "")
+            .replace(_COUNTS, json.dumps(counts))
+            .replace(_DATES, json.dumps(dates)))
+    head, tail = page.split(_DATA, 1)
+    layers = ",".join(f'"{k}":[' + ",".join(drawables.get(k, ())) + "]" for k in DRAWN)
+    data = f'{{"groups":{json.dumps(groups)},"bounds":{json.dumps(bounds)},"layers":{{{layers}}}}}'
+    return head + data + tail
+
+
+def render(layers: dict[str, dict], factions: Factions, *, title: str, as_of: str | None,
+           self_contained: bool = True) -> str:
+    """A self-describing HTML page from whole layers: layer control, legend, popups citing each claim.
+    Self-contained (the default) inlines Leaflet, so the layers show with no network."""
+    page, groups = skeleton(factions, title=title, self_contained=self_contained)
+    drawables = {k: [d for d in (drawable_json(k, f) for f in layers.get(k, {"features": []})["features"]) if d]
+                 for k in DRAWN}
+    return fill(page, groups, drawables, counts={k: len(v["features"]) for k, v in layers.items()},
+                dates=slider_dates(layers["control"]["features"], layers["advances"]["features"]),
+                bounds=bounds([layers["control"], layers["advances"]]), as_of=as_of)
+
+
+def slider_dates(control: list[dict], advances: list[dict]) -> list[str]:
+    return sorted({e[0] for f in control for e in f["properties"].get("timeline", []) if e[0]}
+                  | {f["properties"]["date"] for f in advances if f["properties"]["date"]})
+
+
+def bounds(collections: list[dict]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the features' points, or None."""
+    points = [c for layer in collections for f in layer["features"] for c in
+              ([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Point" else f["geometry"]["coordinates"])]
+    if not points:
+        return None
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]

@@ -95,9 +95,9 @@ def test_the_map_in_a_browser(browser, page):
     popup = browser.find_elements("css selector", ".leaflet-popup-content")[-1].get_attribute("textContent")
     assert "IS militants drove out rebels from the localities of Tall Qrah" in popup
 
-    # Toggle "Every mention" on, "Control" off.
+    # Toggle "Every place mentioned" on, "Control" off.
     for label in browser.find_elements("css selector", ".leaflet-control-layers-overlays label"):
-        if label.text.strip() in ("Every mention", "Control"):
+        if label.text.strip() in ("Every place mentioned", "Control"):
             label.find_element("css selector", "input").click()
     circles2, lines2, clusters2 = browser.execute_script(COUNT)
     assert clusters2 == len(features(page, "places"))

@@ -81,7 +81,12 @@ def test_gdal_reads_the_layers_back_with_their_properties(built):
     assert rows["Tall Qarah"] == ("islamic_state", "held")
     assert rows["Kweires Air Base"][1] == "besieged"
     assert rows["Aleppo"][1] == "contested"
-    assert counts["places"] >= 250
+    # The places layer: every place mentioned, once, with its number of mentions (the gold has 264).
+    meta, _, _, fields = read(built / "places.geojson")
+    col = {name: list(values) for name, values in zip(meta["fields"], fields)}
+    assert counts["places"] == len(set(col["place_id"])) >= 40
+    assert sum(col["mentions"]) >= 250
+    assert col["mentions"][col["place"].index("Aleppo")] >= 40
 
 
 def test_control_areas_claim_no_land_without_evidence(built):
@@ -112,7 +117,7 @@ def test_control_colours_follow_the_factions(built):
 
 def test_the_html_map_cites_its_sources_and_has_layers_and_legend(built):
     page = (built / "index.html").read_text(encoding="utf-8")
-    for fragment in ("Control", "Advances", "Every mention", "geo-legend", "Islamic State", "as of 2016-05-08",
+    for fragment in ("Control", "Advances", "Every place mentioned", "geo-legend", "Islamic State", "as of 2016-05-08",
                      "IS militants drove out rebels from the localities of Tall Qrah"):
         assert fragment in page, fragment
     counts = json.loads(page.split('id="geo-layers">', 1)[1].split("</script>", 1)[0])

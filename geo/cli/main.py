@@ -224,30 +224,134 @@ def parse(ctx: click.Context, inputs: tuple[str, ...], out_path: Path | None, fo
 # -------------------------------------------------------------------------------------------- build
 
 
-@cli.command()
-@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("maps"), show_default=True)
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Draw the state on this date (later events left out).")
-@click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN instead of inlining it (smaller, needs network).")
-@click.pass_context
-def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, as_of: str | None, cdn: bool) -> None:
-    """Build the maps from SOURCES (files or folders of articles) into --out: index.html and GeoJSON layers."""
+def _config(ctx: click.Context, sources: tuple[str, ...], config_path: Path | None, out: Path | None,
+            store: Path | None, focus: str | None, factions: Path | None):
+    """The build's configuration: geo.toml (given, or in the current folder when no SOURCES are), with
+    the command line's SOURCES and options over it."""
+    from geo.config import Config, ConfigError, load, source
+
+    if config_path is None and not sources and Path("geo.toml").is_file():
+        config_path = Path("geo.toml")
+    try:
+        cfg = load(config_path) if config_path is not None else Config(sources=[])
+        if sources:
+            cfg.sources = [source(s) for s in sources]
+    except (ConfigError, ValueError) as e:
+        raise click.ClickException(str(e)) from None
+    if not cfg.sources:
+        cfg.sources = [source("seeds")]
+    if out is not None:
+        cfg.out = out
+    if store is not None:
+        cfg.store = store
+    if focus:
+        cfg.focus = tuple(c.strip().upper() for c in focus.split(","))
+    if factions is not None:
+        cfg.factions = factions
+    return cfg
+
+
+def _build_options(f):
+    for option in reversed([
+        click.argument("sources", nargs=-1),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="A geo.toml (default: ./geo.toml when no SOURCES are given)."),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                     help="Output folder (default: the config's out, else maps)."),
+        click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
+                     help="The document store (default: OUT/.geo/store.sqlite)."),
+        click.option("--focus", metavar="CC[,CC]", help="Countries the news is about (default: SY, or your imports)."),
+        click.option("--factions", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Your own factions file: replaces or adds factions by id."),
+        click.option("--full", is_flag=True, help="Parse every document again, not only new and changed ones."),
+        click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Draw the state on this date."),
+        click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN instead of inlining it."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _as_of(as_of: str | None) -> str | None:
     import datetime as dt
 
-    from geo.build import build as run_build
-
-    if as_of is not None:
-        try:
-            as_of = dt.date.fromisoformat(as_of).isoformat()
-        except ValueError:
-            raise click.BadParameter(f"{as_of!r} is not a date like 2015-10-09", param_hint="--as-of") from None
+    if as_of is None:
+        return None
     try:
-        result = run_build(list(sources) or [Path("seeds")], out, home=_home(ctx), echo=click.echo, as_of=as_of,
+        return dt.date.fromisoformat(as_of).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{as_of!r} is not a date like 2015-10-09", param_hint="--as-of") from None
+
+
+EX_TEMPFAIL = 75  # sysexits: another build holds the lock; try again later
+
+
+@cli.command()
+@_build_options
+@click.pass_context
+def build(ctx: click.Context, sources: tuple[str, ...], config_path: Path | None, out: Path | None,
+          store: Path | None, focus: str | None, factions: Path | None, full: bool, as_of: str | None,
+          cdn: bool) -> None:
+    """Build the maps from SOURCES (folders, files, globs, RSS/Atom feed URLs) or geo.toml.
+
+    Only new and changed documents are parsed; every document ever read stays in the store
+    (OUT/.geo/store.sqlite) and on the map. Writes index.html, the GeoJSON layers and status.json.
+    Exit status: 0, or 1 if a source or document failed (the rest is built), 75 if another build runs.
+    """
+    from geo.build import build as run_build
+    from geo.lock import BuildLocked
+
+    cfg = _config(ctx, sources, config_path, out, store, focus, factions)
+    try:
+        result = run_build(cfg, home=_home(ctx), echo=click.echo, full=full, as_of=_as_of(as_of),
                            self_contained=not cdn)
+    except BuildLocked as e:
+        click.echo(f"geo build: {e}", err=True)
+        ctx.exit(EX_TEMPFAIL)
     except GeoError as e:
         raise click.ClickException(str(e)) from None
     if result.failed:
+        click.echo(f"{len(result.failed)} failed (see {cfg.out / 'status.json'}); everything else was built",
+                   err=True)
         ctx.exit(1)
+
+
+@cli.command()
+@_build_options
+@click.option("--every", metavar="INTERVAL", help="How often: 15m, 1h, 1h30m (default: the config's schedule).")
+@click.option("--runs", type=click.IntRange(1), help="Stop after this many runs (default: run until stopped).")
+@click.pass_context
+def watch(ctx: click.Context, sources: tuple[str, ...], config_path: Path | None, out: Path | None,
+          store: Path | None, focus: str | None, factions: Path | None, full: bool, as_of: str | None,
+          cdn: bool, every: str | None, runs: int | None) -> None:
+    """Run geo build on a schedule in one process (--every 15m), until stopped.
+
+    A run that fails is reported and the next one happens on time; a run that finds another build
+    holding the lock is skipped.
+    """
+    from geo.build import build as run_build
+    from geo.config import parse_interval
+    from geo.schedule import repeat
+
+    cfg = _config(ctx, sources, config_path, out, store, focus, factions)
+    try:
+        interval = parse_interval(every) if every else cfg.schedule
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--every") from None
+    if interval is None:
+        raise click.UsageError("how often? give --every 15m, or schedule = \"15m\" in geo.toml")
+    home, day = _home(ctx), _as_of(as_of)
+    first = [full]
+
+    def one_run() -> None:
+        run_build(cfg, home=home, echo=click.echo, full=first[0], as_of=day, self_contained=not cdn)
+        first[0] = False  # --full applies to the first run only
+
+    click.echo(f"geo watch: building {cfg.out} every {interval:g} s; Ctrl-C to stop")
+    try:
+        repeat(one_run, interval, runs=runs, echo=lambda m: click.echo(m, err=True))
+    except KeyboardInterrupt:
+        click.echo("geo watch: stopped", err=True)
+        ctx.exit(130)
 
 
 def main() -> None:

@@ -147,6 +147,18 @@ class GeocoderChain(Geocoder):
         online = self._online("geocode", query, params, timeout)
         return online if online else local
 
+    def geocode_online(self, query: Any, *, country_codes: str | Iterable[str] | None = None,
+                       timeout: Any = DEFAULT_SENTINEL) -> Location | None:
+        """The online geocoder alone (cached, rate limited), for a name the local gazetteer already lacks;
+        None when there is no online geocoder, it finds nothing, or it fails (logged)."""
+        if self.online is None:
+            return None
+        codes = [country_codes] if isinstance(country_codes, str) else country_codes
+        params = {"exactly_one": True, "limit": None,
+                  "country_codes": sorted(c.lower() for c in codes) if codes else None}
+        answer = self._online("geocode", query, params, timeout)
+        return answer[0] if isinstance(answer, list) else answer
+
     def reverse(
         self,
         query: Any,

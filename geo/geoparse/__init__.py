@@ -25,13 +25,16 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, home: str | Path | None = None,
                  focus: tuple[str, ...] | None = None, not_places: Path | None = None,
-                 factions: Path | None = None, events: bool = True) -> None:
+                 factions: Path | None = None, events: bool = True, fallback=None) -> None:
         self.gazetteer = gazetteer or Gazetteer(home)
         # A conflict map is about some countries: the user's focus, else the countries of the dumps they
         # imported, else Syria, the project's subject.
         self.focus = tuple(focus) if focus is not None else (self.gazetteer.focus or DEFAULT_FOCUS)
         lx = lexicon.load(not_places)
         self.recognizer = Recognizer(lx, self.gazetteer.name_keys(), _abbreviations())
+        # A GeocoderChain whose online geocoder is asked for names the gazetteer lacks but the text marks
+        # as places ("the village of X"); None: they stay unplaced, with their reason.
+        self.fallback = fallback
         self.factions = None
         if events:
             from geo.events.actors import Factions
@@ -52,11 +55,26 @@ class Geoparser:
         out = {"doc": meta.pop("doc", None), "title": meta.pop("title", None),
                "published": meta.pop("published", None), **meta}
         out["toponyms"] = [to_record(r, sentences) for r in resolved]
+        if self.fallback is not None:
+            for t in out["toponyms"]:
+                if t["lat"] is None:
+                    self._ask_fallback(t)
         if self.factions is not None:
             from geo.events.extract import extract
 
             out["events"] = [e.to_dict() for e in extract(out, text, self.factions)]
         return out
+
+    def _ask_fallback(self, t: dict) -> None:
+        loc = self.fallback.geocode_online(t["text"], country_codes=list(self.focus) or None)
+        if loc is None:
+            t["reason"] = (t.get("reason") or "") + "; not found by the online geocoder either"
+            return
+        raw = loc.raw if isinstance(loc.raw, dict) else {}
+        t.update(name=raw.get("display_name", loc.address).split(",")[0].strip() or t["text"],
+                 lat=loc.latitude, lon=loc.longitude, id=str(raw.get("id") or f"{raw.get('source')}:{loc.address}"),
+                 source=raw.get("source") or "online", feature_code=raw.get("type"), score=0.5, match="online")
+        t.pop("reason", None)
 
     def _hopeless(self, s) -> bool:
         """A capitalised first word of a sentence that the gazetteer knows only as a spelling variant of

@@ -19,12 +19,12 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.config import Config, Source
-from geo.documents import DocumentError, read_file, wanted
+from geo.documents import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES, DocumentError, read_file
 from geo.lock import BuildLock
 from geo.store import Store, now
 
@@ -199,25 +199,19 @@ class _Build:
 
     def ingest_files(self, store: Store, src: Source) -> None:
         r = self.result
-        files = list(_files(src))
+        files = _files(src)
         if not files:
             missing = src.kind == "path" and not Path(src.location).exists()
             self.fail(f"{src}: {'no such file or folder' if missing else 'holds no .txt, .html or .jsonl files'}")
             return
         known = store.file_stats()
         with store.transaction():
-            for path in files:
-                try:
-                    st = path.stat()
-                except OSError as e:
-                    self.fail(f"{path}: cannot read: {e.strerror or e}")
-                    continue
-                key = str(path)
-                if not self.full and known.get(key) == (st.st_size, st.st_mtime_ns):
+            for key, size, mtime in files:
+                if not self.full and known.get(key) == (size, mtime):
                     r.seen += 1
                     continue
                 ok = True
-                for doc in read_file(path):
+                for doc in read_file(Path(key)):
                     r.seen += 1
                     if isinstance(doc, DocumentError):
                         # Kept with its error and read again next run; the file is not marked as read.
@@ -229,7 +223,7 @@ class _Build:
                         self.warn(w)
                     self._count(store.put(f"file:{doc.source}", doc))
                 if ok:
-                    store.remember_file(key, st.st_size, st.st_mtime_ns)
+                    store.remember_file(key, size, mtime)
 
     def _count(self, what: str) -> None:
         if what == "new":
@@ -365,19 +359,70 @@ TITLE = "geo: control and advances"
 LIST_PLACES = 200  # the build's report lists the most-cited places; places.json has them all
 
 
-def _files(src: Source) -> Iterator[Path]:
-    """The article files of a path or glob source, sorted (absolute paths: the store's keys)."""
+def _files(src: Source) -> list[tuple[str, int, int]]:
+    """The article files of a path or glob source, sorted, as (absolute path, size, mtime): the store's
+    keys and what tells a changed file. A ``NAME.meta.json`` sidecar counts as part of its article."""
     import glob
 
     if src.kind == "glob":
-        paths = (Path(p) for p in glob.glob(src.location, recursive=True))
-        yield from sorted(p.resolve() for p in paths if p.is_file() and wanted(p))
-        return
-    path = Path(src.location)
-    if path.is_dir():
-        yield from sorted(p.resolve() for p in path.rglob("*") if p.is_file() and wanted(p))
-    elif path.exists():
-        yield path.resolve()
+        paths = sorted({os.path.abspath(p) for p in glob.glob(src.location, recursive=True)})
+        return [f for p in paths if _wanted(os.path.basename(p)) and (f := _signature(p))]
+    root = os.path.abspath(src.location)
+    if os.path.isfile(root):
+        return [f for f in (_signature(root),) if f]
+    out = []
+    # os.scandir and strings, not Path.rglob: a folder of 10,000 articles is walked in milliseconds.
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        files = {}
+        for e in entries:
+            if e.is_dir():
+                if not e.name.startswith("."):
+                    stack.append(e.path)
+            elif e.is_file():
+                files[e.name] = e
+        for name, e in files.items():
+            if not _wanted(name):
+                continue
+            try:
+                st = e.stat()
+                size, mtime = st.st_size, st.st_mtime_ns
+                meta = files.get(name.rsplit(".", 1)[0] + ".meta.json")
+                if meta is not None:
+                    mst = meta.stat()
+                    size, mtime = size + mst.st_size + 1, max(mtime, mst.st_mtime_ns)
+            except OSError:
+                continue
+            out.append((e.path, size, mtime))
+    return sorted(out)
+
+
+_SUFFIXES = tuple(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES)
+
+
+def _wanted(name: str) -> bool:
+    low = name.lower()
+    return low.endswith(_SUFFIXES) and not low.startswith(".") and not low.endswith(".meta.json")
+
+
+def _signature(path: str) -> tuple[str, int, int] | None:
+    try:
+        st = os.stat(path)
+        if not os.path.isfile(path):
+            return None
+        size, mtime = st.st_size, st.st_mtime_ns
+        meta = path.rsplit(".", 1)[0] + ".meta.json"
+        if "." in os.path.basename(path) and os.path.exists(meta):
+            mst = os.stat(meta)
+            size, mtime = size + mst.st_size + 1, max(mtime, mst.st_mtime_ns)
+    except OSError:
+        return None
+    return path, size, mtime
 
 
 def write_all(out: Path, files: dict[str, str]) -> None:

@@ -41,7 +41,7 @@ class Drawn:
     dates: list[str] = field(default_factory=list)
     bounds: list[list[float]] | None = None
     places_json: str = "[]"
-    top_places: list[tuple[str, str, float, float, int]] = field(default_factory=list)
+    top_places: list[tuple[str, str, float, float, int, str]] = field(default_factory=list)  # the most-cited
     redrawn_places: int = 0
     redrawn_advances: int = 0
     events: int = 0
@@ -127,8 +127,11 @@ def _redraw_place(store: Store, place: str, version: int, settings: str, event_r
             draws = [d for d in (drawable_json(layer, f) for f in features) if d]
             con.execute("INSERT INTO fragments VALUES (?, ?, ?, ?, ?)",
                         (place, layer, len(features), ",".join(_j(f) for f in features), ",".join(draws)))
+    label = None
     if mentions:
         t0 = mentions[0]
+        label = _j([t0.get("name"), t0.get("id"), t0.get("lat"), t0.get("lon"), len(mentions),
+                    ", ".join(sorted({t["text"] for t in mentions}))])
         record = {k: t0.get(k) for k in ("id", "name", "lat", "lon", "source", "feature_code", "country")}
         record["mentions"] = [{k: t.get(k) for k in ("doc", "text", "start", "end", "sentence", "published",
                                                      "outlet")} for t in mentions]
@@ -143,8 +146,8 @@ def _redraw_place(store: Store, place: str, version: int, settings: str, event_r
     last = max((m.date for m in merged if m.date), default=None)
     dates = {"slider": slider, "last": last}
     advancing = sorted({m.actor for m in merged if m.actor and m.action in ("captured", "advanced_toward")})
-    con.execute("INSERT OR REPLACE INTO place_cache VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                (place, version, settings, _j(state) if state else None, len(mentions), _j(dates),
+    con.execute("INSERT OR REPLACE INTO place_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                (place, version, settings, _j(state) if state else None, len(mentions), label, _j(dates),
                  _j(advancing)))
 
 
@@ -269,9 +272,5 @@ def _join(store: Store, drawn: Drawn) -> None:
     drawn.last_date = last or None
     drawn.bounds = [[min(lats), min(lons)], [max(lats), max(lons)]] if lats else None
     drawn.events = counts["events"]
-    drawn.top_places = []
-    for (geojson,) in con.execute("SELECT f.geojson FROM fragments f JOIN place_cache c USING (place) "
-                                  "WHERE f.layer = 'record' ORDER BY c.mentions DESC, f.place LIMIT 200"):
-        r = json.loads(geojson)
-        spellings = ", ".join(sorted({m["text"] for m in r["mentions"]}))
-        drawn.top_places.append((r["name"], r["id"], r["lat"], r["lon"], len(r["mentions"]), spellings))
+    drawn.top_places = [tuple(json.loads(label)) for (label,) in con.execute(
+        "SELECT label FROM place_cache WHERE label IS NOT NULL ORDER BY mentions DESC, place LIMIT 200")]

@@ -84,11 +84,16 @@ class _Build:
         self.full = full
         self.as_of = as_of
         self.self_contained = self_contained
+        if fetcher is None and config.feeds:
+            from geo.feeds import Fetcher
+
+            fetcher = Fetcher(**config.feeds)
         self.fetcher = fetcher
         self.progress = progress
         self.result = BuildResult(as_of=as_of)
         self._parser = None
         self._gazetteer = None
+        self._fetched: set[str] = set()  # article pages asked for on this run
 
     def run(self) -> BuildResult:
         started, t0 = now(), time.perf_counter()
@@ -258,6 +263,7 @@ class _Build:
     def _fetch_article(self, store: Store, item, outlet: str, feed: str) -> None:
         from geo.feeds import fetch_article
 
+        self._fetched.add(item.link)
         doc = fetch_article(item, outlet=outlet, fetcher=self.fetcher)
         if isinstance(doc, DocumentError):
             store.put_failure(item.link, doc=item.link, source=feed, error=doc.error, url=item.link,
@@ -276,7 +282,7 @@ class _Build:
         from geo.feeds import FeedItem
 
         for row in store.failed_fetches():
-            if not row["url"] or row["key"] != row["url"]:
+            if not row["url"] or row["key"] != row["url"] or row["url"] in self._fetched:
                 continue
             item = FeedItem(link=row["url"], title=row["title"] or "", published=row["published"], summary="",
                             guid=row["url"])

@@ -12,6 +12,11 @@
       { feed = "https://example.net/atom", outlet = "Example Net" },
     ]
 
+    [feeds]                           # optional: how feeds and article pages are fetched
+    timeout = 20                      # seconds per request
+    retries = 3                       # on timeouts, 5xx and 429, with exponential backoff
+    max_bytes = 10_000_000
+
     [geocoder]                        # optional: an online geocoder for places the gazetteer lacks
     online = "nominatim"
     user_agent = "my-newsroom-map (me@example.org)"
@@ -30,7 +35,7 @@ from geo.exc import GeoError
 SOURCE_KINDS = ("path", "glob", "feed")
 _KNOWN = {"out", "store", "home", "schedule", "factions", "focus", "gazetteers", "sources", "geocoder", "feeds"}
 _GEOCODER_KEYS = {"online", "user_agent", "domain", "timeout", "min_delay_seconds"}
-_FEED_KEYS = {"timeout", "retries", "max_bytes"}
+_FEED_KEYS = {"timeout", "retries", "backoff", "max_bytes"}
 
 
 class ConfigError(GeoError, ValueError):
@@ -58,7 +63,7 @@ class Config:
     focus: tuple[str, ...] | None = None
     gazetteers: list[str] = field(default_factory=list)
     geocoder: dict = field(default_factory=dict)
-    feeds: dict = field(default_factory=dict)  # timeout, retries, max_bytes
+    feeds: dict = field(default_factory=dict)  # timeout, retries, backoff, max_bytes (geo.feeds.Fetcher)
     path: Path | None = None  # the file it was read from
 
     @property
@@ -169,6 +174,12 @@ def from_dict(raw: dict, path: Path) -> Config:
         if extra:
             raise fail(f"{key}.{extra[0]}", f"unknown key (known: {', '.join(sorted(known))})")
         setattr(cfg, key, dict(table))
+    for key in ("timeout", "backoff"):
+        if key in cfg.feeds and (not isinstance(cfg.feeds[key], (int, float)) or cfg.feeds[key] < 0):
+            raise fail(f"feeds.{key}", "must be a number of seconds")
+    for key in ("retries", "max_bytes"):
+        if key in cfg.feeds and (not isinstance(cfg.feeds[key], int) or cfg.feeds[key] < 0):
+            raise fail(f"feeds.{key}", "must be a whole number")
     if cfg.geocoder and cfg.geocoder.get("online", "nominatim") != "nominatim":
         raise fail("geocoder.online", "only \"nominatim\" is supported")
     sources = raw.get("sources", [])

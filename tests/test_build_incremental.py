@@ -335,3 +335,36 @@ def test_geo_watch_runs_the_build_on_schedule(tmp_path, default_home):
     assert status(out)["documents"]["in_store"] == 1
     bad = CliRunner().invoke(cli, ["--home", str(default_home), "watch", str(src), "--out", str(out)])
     assert bad.exit_code != 0 and "how often" in bad.output
+
+
+def test_a_json_lines_file_that_grows_is_read_again_and_only_its_new_lines_parsed(tmp_path, default_home):
+    src, out = tmp_path / "news.jsonl", tmp_path / "maps"
+    lines = [{"id": "m1", "text": MANBIJ, "published": "2016-08-12", "outlet": "Wire A"},
+             {"id": "p1", "text": PALMYRA, "published": "2016-03-27", "outlet": "Wire B"}]
+    src.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    assert build(default_home, src, "--out", out).exit_code == 0
+    assert status(out)["documents"]["parsed"] == 2
+    with open(src, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "t1", "text": TALL_QRAH, "published": "2015-10-09"}) + "\n")
+    assert build(default_home, src, "--out", out).exit_code == 0
+    st = status(out)["documents"]
+    assert (st["seen"], st["new"], st["parsed"], st["in_store"]) == (3, 1, 1, 3)
+    assert control(out)["Tall Qarah"]["sources"][0]["doc"] == "t1"
+
+
+def test_the_gazetteers_of_geo_toml_are_imported_once(tmp_path, default_home):
+    from tests.test_import_bad_input import dump_row, write_dump
+
+    home = tmp_path / "home"
+    (home / "gazetteer").mkdir(parents=True)
+    (home / "gazetteer" / "default.sqlite").symlink_to(default_home / "gazetteer" / "default.sqlite")
+    write_dump(tmp_path / "mini.txt", [dump_row(9900001, "Zqurtiyeh", lat="36.3000", lon="37.1000")])
+    article(tmp_path / "news", "a", "Rebels captured Zqurtiyeh on Monday, activists said.\n", "2016-02-01")
+    (tmp_path / "geo.toml").write_text('sources = ["news/"]\ngazetteers = ["mini.txt"]\n', encoding="utf-8")
+    args = ["--home", str(home), "build", "--config", str(tmp_path / "geo.toml")]
+    res = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "importing gazetteer" in res.output
+    assert control(tmp_path / "maps")["Zqurtiyeh"]["place_id"] == "geonames:9900001"
+    res = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert res.exit_code == 0 and "importing gazetteer" not in res.output

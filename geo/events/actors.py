@@ -91,10 +91,28 @@ class Factions:
 
 
 def _alternation(aliases: list[str], flags: int) -> re.Pattern[str] | None:
+    """One pattern for many names, as a trie ("Islamic State( of Iraq( and (Syria|the Levant))?)?"): Python's
+    regex engine tries a flat alternation's branches one by one at every position, a trie's once."""
     if not aliases:
         return None
-    body = "|".join(re.escape(a) for a in sorted(set(aliases), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+    words = {a.lower() for a in aliases} if flags & re.I else set(aliases)
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return re.compile(rf"(?<![\w-]){_trie(trie)}(?![\w-])", flags)
+
+
+def _trie(node: dict) -> str:
+    """The regex of a trie node: its branches, optional where a name may end here. Greedy, so the
+    longest name that fits wins, as a longest-first alternation would."""
+    branches = [re.escape(ch) + _trie(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def _read(path: Path) -> dict[str, Faction]:

@@ -77,3 +77,27 @@ def test_air_base_cue_and_country_abbreviations(parser):
 def test_a_name_after_a_title_is_a_person_here_and_later(parser):
     doc = parser.parse("Sen. Stevens met Mr. Moore in Damascus. Later Stevens flew home.")
     assert [t for t, _ in texts(doc)] == ["Damascus"]
+
+
+def test_names_of_people_are_not_the_towns_they_sound_like(parser):
+    # A nisba (man from Hamadan) and a given name that is an alternate name of a Kuwaiti city.
+    doc = parser.parse("General Hossein Hamedani was killed near Aleppo. Hamedani was a veteran of the war. "
+                       "\u201cWe fight on,\u201d Ahmad al Wawi, a fighter from a rebel group, told Reuters.")
+    found = {t["text"]: t["name"] for t in doc["toponyms"]}
+    assert found == {"Aleppo": "Aleppo"}
+
+
+def test_a_part_of_a_town_is_looked_for_in_that_town_only(parser):
+    doc = parser.parse("Fighting raged in the Salaheddine district of Aleppo and the Old City section of Homs.")
+    by_text = {t["text"]: t for t in doc["toponyms"]}
+    # Neither part is in the gazetteer: listed with the town it belongs to, not put in Iraq or Pennsylvania.
+    for part, town in (("Salaheddine", "Aleppo"), ("Old City", "Homs")):
+        assert by_text[part]["lat"] is None and f"a part of {by_text[town]['name']}" in by_text[part]["reason"]
+    assert by_text["Aleppo"]["country"] == "SY" and by_text["Homs"]["country"] == "SY"
+
+
+def test_a_region_after_the_is_not_a_far_village_of_that_name(parser):
+    doc = parser.parse("Their mission is not to fight Daesh in the Levant but to come to France.")
+    levant = next(t for t in doc["toponyms"] if t["text"] == "Levant")
+    assert levant["lat"] is None and "region" in levant["reason"]  # not Levant, Maine
+    assert any(a["country"] == "US" for a in levant["alternatives"])  # what it was not, kept for the record

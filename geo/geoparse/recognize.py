@@ -60,7 +60,8 @@ class Span:
     # al-Assad"): most likely part of a person's or an organisation's name.
     in_name: bool = False
     in_list: bool = False  # found as an item of a cued list
-
+    after_the: bool = False  # "the Levant": right after a lowercase "the"
+    part_of: str | None = None  # "the Old City section of Homs": the place it is a part of
 
 class Recognizer:
     def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str]) -> None:

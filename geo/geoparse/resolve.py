@@ -9,6 +9,7 @@ area). Each toponym keeps its score and the alternatives it beat.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,6 +24,9 @@ from geo.point import Coordinate
 
 CANDIDATES = 10
 ALTERNATIVES = 3
+PART_OF_KM = 15.0
+_PART_OF = re.compile(r"\s+(?:old\s+)?(?:section|district|quarter|neighbou?rhood|suburb|outskirts|countryside|"
+                      r"old city)\s+of\s+(?:the\s+)?", re.I)
 
 
 @dataclass
@@ -42,6 +46,9 @@ def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:
 def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), text: str | None = None
             ) -> list[Resolved]:
     lookups: dict[str, list[Match]] = {}
+    if text is not None:
+        for s in spans:
+            s.after_the = text[max(0, s.start - 4):s.start] == "the "
     for s in spans:
         if s.known and s.text not in lookups:
             lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False)
@@ -92,13 +99,29 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                     a.text, limit=CANDIDATES, fuzzy=False, country=area.country,
                     admin1=area.admin1 if area.feature_code == "ADM1" else None)
 
+    # "the Old City section of Homs", "the Salaheddine district of Aleppo": a part of the place after it.
+    part_of: dict[int, Match] = {}
+    if text is not None:
+        for a, b in zip(ordered, ordered[1:]):
+            top = lookups.get(b.text)
+            if top and top[0].tier == "exact" and _PART_OF.fullmatch(text[a.end:b.start]):
+                part_of[a.start] = top[0]
+
     def contained(m: Match, area: Match) -> bool:
         p, q = m.place, area.place
+        if q.feature_class == "P":  # a quarter of a town is within a few kilometres of it
+            return _approx_km(p.point, q.point) <= PART_OF_KM
         return p.country == q.country and (q.feature_code == "PCLI" or p.admin1 == q.admin1)
 
     chosen: list[tuple[Span, list[tuple[float, Match]]]] = []
     for s in spans:
         cands = lookups.get(s.text) or []
+        whole = part_of.get(s.start)
+        if whole is not None:
+            # Only a place that lies inside it; none: the gazetteer does not know this part of it.
+            cands = [m for m in cands if contained(m, whole)]
+            if not cands:
+                s.part_of = whole.place.name
         area = within.get(s.start)
         if area is not None:
             inside = [m for m in lookups.get(s.text + "\x00" + area.place.id, []) if contained(m, area)]
@@ -138,7 +161,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         if s.tokens == 1 and s.fold in name_words:
             s.in_name = True
         if not ranked:
-            reason = ("not in the gazetteer" + (f"; a place by the cue '{s.cue.words}'" if s.cue else ""))
+            reason = ("not in the gazetteer" + (f"; a place by the cue '{s.cue.words}'" if s.cue else "")
+                      + (f"; a part of {s.part_of}" if s.part_of else ""))
             out.append(Resolved(s, None, [], 0.0, reason))
             continue
         # The best candidate that is plausible for this span (a weak spelling variant can lose to a
@@ -146,6 +170,11 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         pick = next((k for k, (_, m) in enumerate(ranked)
                      if _plausible(s, m, focus_set, s.start in sentence_starts)), None)
         if pick is None:
+            # "the Caspian Sea", "the Levant": a place, though not one the gazetteer has.
+            if s.after_the and any(_plausible(s, m, focus_set, s.start in sentence_starts, after_the=False)
+                                   for _, m in ranked):
+                out.append(Resolved(s, None, [m for _, m in ranked[:ALTERNATIVES]], 0.0,
+                                    "only far, small places have this name: a region or a part of a town?"))
             continue
         best_score, best = ranked[pick]
         others = [m for k, (_, m) in enumerate(ranked) if k != pick][:ALTERNATIVES]
@@ -160,11 +189,16 @@ def notable(m: Match, population: int = 100_000) -> bool:
     return p.feature_code in ("PCLI", "ADM1", "PPLC", "CONT") or p.population >= population or "curated" in m.reasons
 
 
-def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool) -> bool:
+def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, after_the: bool = True) -> bool:
     if s.cue is not None:
         return True
     p = best.place
-    if s.in_name and not (best.tier == "exact" and notable(best, 500_000)):
+    if after_the and s.after_the and p.feature_class == "P" and not notable(best) and p.country not in focus:
+        return False  # "the Levant", "the Old City": a region or a part of a town, not a far village
+    # (A town's alternate name inside a run is a person's: "Ahmad al Wawi" is no Al Ahmadi, but "Bronx Zoo"
+    # names The Bronx.)
+    if s.in_name and not (best.tier == "exact" and notable(best, 500_000)
+                          and (p.feature_class != "P" or _words_agree(s.fold, fold(p.name)))):
         return False  # a word of a person's name or a headline, not a village of the same name
     if s.tokens == 1 and sentence_start and best.tier != "exact":
         return False  # a capital at a sentence start and a spelling variant: two weak signals
@@ -175,6 +209,11 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool) -> b
             return False  # "Guard" is an alternate name of Guarda; far from the story, ask for the real name
     if best.tier == "exact":
         return True
+    # An Arabic adjective of origin (nisba) is a surname or a demonym: "Hamedani" is a man from Hamadan,
+    # "Ahmad" no place called Ahmadi.
+    last = best.matched.rsplit(" ", 1)[-1]
+    if s.tokens == 1 and (s.fold in (last + "i", last + "y") or last in (s.fold + "i", s.fold + "y")):
+        return False
     # A variant match must look like the name it matched ("Raqa" ~ "Raqqa"; not "Assad" ~ "Al Hajaliyah").
     sim = Levenshtein.normalized_similarity(s.fold, best.matched)
     if s.tokens > 1:
@@ -184,6 +223,12 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool) -> b
         return False
     # One word, spelled differently: trust it for a sizeable place, or a near-identical spelling at home.
     return p.population >= 50_000 or (p.country in focus and sim >= 0.85)
+
+
+def _words_agree(a: str, b: str) -> bool:
+    """One name's words are among the other's: "bronx" and "the bronx", "dublin city" and "dublin"."""
+    x, y = set(a.split()), set(b.split())
+    return x <= y or y <= x
 
 
 def _approx_km(a: Coordinate, b: Coordinate) -> float:
@@ -204,16 +249,17 @@ def _median_point(points: list[Coordinate]) -> Coordinate | None:
 def to_record(r: Resolved, sentences: Sentences) -> dict:
     s = r.span
     rec = {"text": s.text, "start": s.start, "end": s.end, "sentence": sentences.at(s.start)}
+    alternatives = [{"id": m.place.id, "name": m.place.name, "lat": m.place.lat, "lon": m.place.lon,
+                     "country": m.place.country, "score": round(m.score, 4)} for m in r.candidates]
     if r.match is None:
         rec.update(name=None, lat=None, lon=None, id=None, source=None, feature_code=None, country=None,
-                   score=0.0, alternatives=[], reason=r.reason)
+                   score=0.0, alternatives=alternatives, reason=r.reason)
         return rec
     p = r.match.place
     rec.update(
         name=p.name, lat=p.lat, lon=p.lon, id=p.id, source=p.source, source_id=p.source_id,
         feature_code=p.feature_code, country=p.country, score=round(r.score, 4), match=r.match.tier,
-        alternatives=[{"id": m.place.id, "name": m.place.name, "lat": m.place.lat, "lon": m.place.lon,
-                       "country": m.place.country, "score": round(m.score, 4)} for m in r.candidates],
+        alternatives=alternatives,
     )
     if s.cue is not None:
         rec["cue"] = s.cue.words

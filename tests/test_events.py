@@ -123,3 +123,27 @@ def test_extract_works_on_a_parse_record_directly(parser):
     events = extract(parsed, text, Factions.load())
     assert [(e.action, e.actor, e.place["text"], e.date) for e in events] == [
         ("besieged", "islamic_state", "Kweires", "2015-10-09")]
+
+
+PHRASINGS = [
+    "IS drove out rebels from the localities of Tall Qrah and Tall Soussin and the base of Kweires.",
+    "Rebels are within 2 km of Aleppo. Government forces have been so close to Palmyra before.",
+    "The rebel-held town of Kafrnaha was shelled; the regime's coastal bastion of Latakia held firm.",
+    "Control of Aleppo is divided between rebels in the east and the government in the west.",
+    "Khan Touman fell to rebels. Air strikes hit Manbij and Syrian warplanes bombarded Homs.",
+    "Government troops withdrew from Palmyra and were positioned in Homs; IS besieged Deir ez-Zor.",
+    "Kurdish fighters advanced 5km toward Manbij, gaining ground near Raqqa.",
+]
+
+
+def test_skipping_sentences_without_event_words_changes_no_event(parser, monkeypatch):
+    """The cue prefilter is a speed-up only: with it off, the same events from the seeds and phrasings."""
+    import geo.events.extract as ex
+
+    texts = [d.read_text(encoding="utf-8") for d in sorted((TESTS.parent / "seeds").glob("*.txt"))] + PHRASINGS
+    parsed = [parser.parse(t, published="2016-05-08") for t in texts]
+    with_filter = [[e.to_dict() for e in extract(p, t, parser.factions)] for p, t in zip(parsed, texts)]
+    monkeypatch.setattr(ex, "PREFILTER", False)
+    without = [[e.to_dict() for e in extract(p, t, parser.factions)] for p, t in zip(parsed, texts)]
+    assert with_filter == without
+    assert sum(map(len, with_filter)) >= 40

@@ -147,3 +147,20 @@ def test_skipping_sentences_without_event_words_changes_no_event(parser, monkeyp
     without = [[e.to_dict() for e in extract(p, t, parser.factions)] for p, t in zip(parsed, texts)]
     assert with_filter == without
     assert sum(map(len, with_filter)) >= 40
+
+
+def test_places_named_after_including_are_the_ones_taken(parser):
+    text = ("Islamic State fighters seized several villages north of Aleppo on Friday, including Tall Qrah, "
+            "Tal Zuzuwiyeh and Kafar Qares, a war monitor said.")
+    events = parser.parse(text, published="2015-10-09")["events"]
+    found = {(e["actor"], e["action"], e["place"]["name"]) for e in events}
+    # Tal Zuzuwiyeh, unknown to the gazetteer, stands in the list without breaking it.
+    assert found == {("islamic_state", "captured", "Tall Qarah"), ("islamic_state", "captured", "Kafr Qaris"),
+                     ("islamic_state", "advanced_toward", "Aleppo")}
+
+
+def test_hayat_tahrir_al_sham_holds_places_and_is_not_syria(parser):
+    doc = parser.parse("Jisr al-Shughour, held by the jihadist Hayat Tahrir al-Sham, was struck overnight.",
+                       published="2020-01-28")
+    assert [t["text"] for t in doc["toponyms"]] == ["Jisr al-Shughour"]  # not "al-Sham" for Syria
+    assert [(e["actor"], e["action"]) for e in doc["events"]] == [("nusra", "controls")]

@@ -101,3 +101,10 @@ def test_a_region_after_the_is_not_a_far_village_of_that_name(parser):
     levant = next(t for t in doc["toponyms"] if t["text"] == "Levant")
     assert levant["lat"] is None and "region" in levant["reason"]  # not Levant, Maine
     assert any(a["country"] == "US" for a in levant["alternatives"])  # what it was not, kept for the record
+
+
+def test_a_sentence_that_opens_with_a_preposition(parser):
+    for text, name in (("In Deir Ezzor, Kurdish-led forces cut supply lines.", "Deir ez-Zor"),
+                       ("At Manbij, the fighting went on.", "Manbij")):
+        doc = parser.parse(text)
+        assert [(t["text"], t["name"]) for t in doc["toponyms"]] == [(text.split(",")[0].split(" ", 1)[1], name)]

@@ -70,6 +70,12 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
                                  "entrenched dug".split()),
 }
 _LOWER_WORD = re.compile(r"[a-z]+")
+_INCLUDING = re.compile(r"\b(?:including|among them|among which|such as|namely)\s+(?:the\s+)?"
+                        r"(?:(?:villages?|towns?|hamlets?|cities|city|localities|locality)\s+of\s+)?", re.I)
+# Between list items: separators, and capitalised names the gazetteer may lack ("Tal Mardikh and ").
+_NAMES_GAP = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|or)\s+)?"
+                        r"(?:[A-Z][\w'’-]*(?:\s+(?:al|el|as|ash|ar|ad|az|at|an)?[- ]?[A-Z][\w'’-]*)*"
+                        r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+))*")
 PREFILTER = True  # off only in the test that shows it changes nothing
 _HELD = re.compile(r"\b(?P<who>(?:[A-Z][\w’']+\s)?[\w’']+)-(?:held|controlled|run)\b", re.I)
 _DIVIDED = re.compile(
@@ -300,8 +306,27 @@ def _nearest_actor_before(who: list[ActorMention], pos: int, s_start: int) -> Ac
     return before[-1] if before else None
 
 
+def _included(text: str, start: int, s_end: int, places: list[dict]) -> list[dict]:
+    """The places after "including" / "among them" / "such as" in a clause: "villages south of Saraqeb,
+    including Tal Mardikh and Kafr Batikh" (names the gazetteer lacks may stand in the list between)."""
+    m = _INCLUDING.search(text, start, _clause_end(text, start, s_end))
+    if not m:
+        return []
+    after = sorted((p for p in places if m.end() <= p["start"] < s_end), key=lambda p: p["start"])
+    if not after or not _NAMES_GAP.fullmatch(text[m.end():after[0]["start"]]):
+        return []
+    out = [after[0]]
+    for p in after[1:]:
+        gap = text[out[-1]["end"]:p["start"]]
+        if not (_LIST_GAP.match(gap) or _NAMES_GAP.fullmatch(gap)):
+            break
+        out.append(p)
+    return out
+
+
 def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, passive, places, who) -> list[dict]:
     events: list[dict] = []
+    advanced_on: list[dict] = []  # besides the targets: the named place unnamed ones were taken near
     claimed = False
     actor = from_actor = None
     targets: list[dict] = []
@@ -338,11 +363,16 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
             targets = _targets_after(text, start, s_end, places, action, cue)
             if not targets and action == "captured" and kind == "active":
                 # "seized villages close to Aleppo", "captured five villages near Aleppo": unnamed places
-                # taken near a named one are an advance toward it.
+                # taken near a named one are an advance toward it...
                 near = _targets_after(text, start, s_end, places, "advanced_toward", cue)
                 if near and re.search(r"\b(?:near|close to|around|outside|north|south|east|west)\b",
                                       text[start:near[0]["start"]], re.I):
-                    action, targets = "advanced_toward", near[:1]
+                    advanced_on = near[:1]
+                # ...and the places it names after "including" are taken: "seized several villages south of
+                # Saraqeb, including Tal Mardikh and Kafr Batikh".
+                targets = [p for p in _included(text, start, s_end, places) if p not in advanced_on]
+                if not targets:
+                    action, targets, advanced_on = "advanced_toward", advanced_on, []
             subject = _nearest_actor_before(who, cue_start, s_start)
             lead_in = text[max(s_start, cue_start - 12):cue_start]
             if who and (re.search(r"(?:,\s*|\s)and\s+$", lead_in)
@@ -387,4 +417,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
     for p in targets:
         events.append({"action": action, "actor": actor, "place": p, "from_actor": from_actor,
                        "claimed": claimed, "confidence": confidence * (0.8 if claimed else 1.0), "cue": cue})
+    for p in advanced_on:
+        events.append({"action": "advanced_toward", "actor": actor, "place": p, "from_actor": None,
+                       "claimed": claimed, "confidence": 0.75 * (0.8 if claimed else 1.0), "cue": cue})
     return events

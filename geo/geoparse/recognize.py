@@ -27,6 +27,11 @@ HYPHEN_ONLY_ARTICLES = frozenset("as at an".split())
 # An all-capitals word of this length or less is an acronym (IS, SDF, YPG) unless the gazetteer has it
 # verbatim as an abbreviation of a country (US, UK, UAE).
 ACRONYM_MAX = 4
+# Words capitalised only because a sentence starts with them: "In Deir Ezzor" is Deir Ezzor, whatever
+# the gazetteer's "In Deir" may be. (A hyphen keeps an article: "As-Suwayda".)
+SENTENCE_OPENERS = frozenset("in at on from after before as for by to with near outside inside around across into "
+                             "toward towards since during under over between against through and but or while "
+                             "when if so".split())
 # A capitalised word right after a title is a person: "Mr. Moore", "Sen. Stevens", "President Lincoln".
 TITLES = frozenset(
     "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Prof Rev Det President Senator Governor Mayor Judge "
@@ -97,11 +102,16 @@ class Recognizer:
         for i, j in grams:
             by_start.setdefault(i, []).append(j)
         spans: list[Span] = []
-        i = 0
         n = len(tokens)
+        openers = {t for t in range(n - 1) if tokens[t].text.lower() in SENTENCE_OPENERS
+                   and tokens[t + 1].sep == " " and sentences.is_start(tokens[t].start)}
+        i = 0
         while i < n:
             ends = by_start.get(i)
             if not ends:
+                i += 1
+                continue
+            if i + 1 < n and by_start.get(i + 1) and i in openers:
                 i += 1
                 continue
             chosen = None
@@ -118,11 +128,12 @@ class Recognizer:
             else:
                 i += 1
         self._lists(text, tokens, spans, masked, norm, sentences)
-        self._runs(text, tokens, spans, masked)
+        self._runs(text, tokens, spans, masked, openers)
         spans.sort(key=lambda s: s.start)
         return spans
 
-    def _runs(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool]) -> None:
+    def _runs(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool],
+              openers: set[int] = frozenset()) -> None:
         """Mark spans that sit inside longer capitalised runs or follow a title (see ``Span.in_name``)."""
         words: set[str] = set()
         for s in spans:
@@ -133,7 +144,7 @@ class Recognizer:
         runs: list[tuple[int, int]] = []
         i, n = 0, len(tokens)
         while i < n:
-            if not tokens[i].capitalised or masked[i]:
+            if not tokens[i].capitalised or masked[i] or i in openers:
                 i += 1
                 continue
             j = i

@@ -164,3 +164,14 @@ def test_hayat_tahrir_al_sham_holds_places_and_is_not_syria(parser):
                        published="2020-01-28")
     assert [t["text"] for t in doc["toponyms"]] == ["Jisr al-Shughour"]  # not "al-Sham" for Syria
     assert [(e["actor"], e["action"]) for e in doc["events"]] == [("nusra", "controls")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Turkish troops took control of the northern town of Manbij on Sunday.", ("turkey", "captured", "Manbij")),
+    ("Rebels seized the northern outskirts of Aleppo.", ("rebels", "advanced_toward", "Aleppo")),
+    ("Last week IS militants ambushed a bus near Palmyra, killing 12 soldiers.",
+     ("islamic_state", "attacked", "Tadmur")),
+])
+def test_directions_outskirts_and_ambushes(parser, sentence, expected):
+    events = parser.parse(sentence, published="2019-10-20")["events"]
+    assert [(e["actor"], e["action"], e["place"]["name"]) for e in events] == [expected]

@@ -44,7 +44,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"(?:\s*\([^)]*\))?\s+(?:of\b)?|\breached the gates of\b|\bbiggest advance towards?\b", re.I)),
     ("attacked", "active", re.compile(
         r"\b(?:air ?strikes?|raids?|strikes|bombs?|shells|rockets|missiles?)\s+(?:hit|hits|struck|targeted|"
-        r"targeting|pounded|on)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided)\b",
+        r"targeting|pounded|on)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided|"
+        r"ambushed)\b",
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
     ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b|"
@@ -65,7 +66,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "making registered closing closest close km kilometres kilometers mile miles reached biggest".split()),
     "attacked:active": frozenset("air airstrike airstrikes strike strikes raid raids bomb bombs shells rockets "
                                  "missile missiles attacked shelled bombed bombarded pounded struck targeted "
-                                 "raided".split()),
+                                 "raided ambushed".split()),
     "controls:active": frozenset("holds hold held controls controlled control positioned deployed stationed "
                                  "entrenched dug".split()),
 }
@@ -90,9 +91,11 @@ _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|as|although|despite|where|after
 # Between a verb and its place: "the localities of", "the town of", "the base of" (a place noun and "of").
 _LEAD = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:the\s+)?$", re.I)
 # "near X", "north of X", "10 km from X": X locates the event, it is not what was taken.
+# ("the northern outskirts of X" is near X; "the northern town of X" is X.)
 _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north|south|east|west|northeast|"
-                                r"northwest|southeast|southwest|northern|southern|eastern|western|km|kilometres|"
-                                r"kilometers|miles|edge|edges|outskirts|from)\b", re.I)
+                                r"northwest|southeast|southwest|(?:northern|southern|eastern|western)\s+(?:edges?|"
+                                r"outskirts|countryside|sides?|suburbs?|parts?|approaches|entrances?|gates|flank)|"
+                                r"km|kilometres|kilometers|miles|edge|edges|outskirts|from)\b", re.I)
 # Between items of a list: ", ", " and ", ", and the base of ".
 _LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s*(?:and|or)\s+)(?:the\s+)?(?:[\w-]+\s+of\s+)?(?:the\s+)?$",
                        re.I)
@@ -365,7 +368,8 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                 # "seized villages close to Aleppo", "captured five villages near Aleppo": unnamed places
                 # taken near a named one are an advance toward it...
                 near = _targets_after(text, start, s_end, places, "advanced_toward", cue)
-                if near and re.search(r"\b(?:near|close to|around|outside|north|south|east|west)\b",
+                if near and re.search(r"\b(?:near|close to|around|outside|north|south|east|west|outskirts|edges?|"
+                                      r"countryside|approaches|gates)\b",
                                       text[start:near[0]["start"]], re.I):
                     advanced_on = near[:1]
                 # ...and the places it names after "including" are taken: "seized several villages south of

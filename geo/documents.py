@@ -193,6 +193,9 @@ class _TextOnly(HTMLParser):
         elif tag in self.BLOCK:
             self.parts.append("\n")
 
+    def text(self) -> str:
+        return "\n".join(" ".join(line.split()) for line in "".join(self.parts).splitlines() if line.strip())
+
     def handle_data(self, data):
         if self._in_title:
             self.title += data
@@ -201,17 +204,15 @@ class _TextOnly(HTMLParser):
 
 
 def extract_html(html: str) -> tuple[str, str, list[str]]:
-    """(main text, title, warnings). Uses trafilatura (the ``html`` extra) when installed."""
+    """(main text, title, warnings), by trafilatura; the page's whole text if it finds no main text."""
     fallback = _TextOnly()
     fallback.feed(html)
     title = " ".join(fallback.title.split())
     try:
         import trafilatura
-    except ImportError:
-        text = "\n".join(" ".join(line.split()) for line in "".join(fallback.parts).splitlines() if line.strip())
-        return text, title, ["trafilatura is not installed (pip install 'geo[html]'): used the whole page's text"]
+    except ImportError as e:  # a broken install (lxml): the page's text still goes through
+        return fallback.text(), title, [f"trafilatura cannot be imported ({e}): used the whole page's text"]
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not text:
-        text = "\n".join(" ".join(line.split()) for line in "".join(fallback.parts).splitlines() if line.strip())
-        return text, title, ["no main text found in the page: used the whole page's text"]
+        return fallback.text(), title, ["no main text found in the page: used the whole page's text"]
     return text, title, []

@@ -48,10 +48,6 @@ class BuildResult:
     as_of: str | None = None
     seconds: float = 0.0
 
-    @staticmethod
-    def documents_in(store: Store) -> int:
-        return store.counts()["parsed"]
-
     def status(self, started: str, out: Path) -> dict:
         return {"started": started, "finished": now(), "duration_s": round(self.seconds, 3),
                 "ok": not self.failed,
@@ -337,7 +333,7 @@ class _Build:
         store.set_meta("rendered", key)
         r.rendered = True
         counts = ", ".join(f"{n} {k}" for k, n in drawn.counts.items())
-        self.echo(f"{r.documents_in(store)} documents ({r.new} new, {r.changed} changed, {r.parsed} parsed now; "
+        self.echo(f"{store.counts()['parsed']} documents ({r.new} new, {r.changed} changed, {r.parsed} parsed now; "
                   f"{drawn.redrawn_places} places redrawn), {counts} -> {out / 'index.html'}")
         for name, ident, lat, lon, n, spellings in drawn.top_places:
             self.echo(f"{n:4d}  {name:<28} {lat:9.5f},{lon:10.5f}  {ident:<28} as {spellings}")

@@ -175,3 +175,29 @@ def test_hayat_tahrir_al_sham_holds_places_and_is_not_syria(parser):
 def test_directions_outskirts_and_ambushes(parser, sentence, expected):
     events = parser.parse(sentence, published="2019-10-20")["events"]
     assert [(e["actor"], e["action"], e["place"]["name"]) for e in events] == [expected]
+
+
+@pytest.mark.parametrize("sentence, claimed", [
+    ("Syrian troops captured Khan Touman on Tuesday, state media said.", True),  # the government's own outlet
+    ("State television said government forces captured Palmyra.", True),
+    ("Islamic State fighters seized Tall Qrah, the group's Amaq news agency said.", True),
+    ("Rebels captured Khan Touman, the Syrian Observatory said.", False),  # a monitor, not a party
+    ("Government forces captured Palmyra on Sunday, rebels said.", False),  # the other side says so
+])
+def test_a_party_quoting_itself_is_a_claim(parser, sentence, claimed):
+    events = parser.parse(sentence, published="2016-05-08")["events"]
+    assert [e["action"] for e in events] == ["captured"]
+    assert events[0]["claimed"] is claimed
+
+
+def test_voices_come_from_the_factions_file(tmp_path):
+    mine = tmp_path / "factions.json"
+    mine.write_text(json.dumps({"factions": {"rebels": {"name": "Opposition", "colour": "#00aa00",
+                                                        "aliases": ["rebels"], "voices": ["Orient News"]}}}))
+    factions = Factions.load(extra=mine)
+    assert factions.voice("the pro-opposition Orient News channel") == "rebels"
+    assert factions.voice("state media") == "government"  # the package's own still hold
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"factions": {"x": {"name": "X", "voices": [""]}}}))
+    with pytest.raises(ValueError, match="voices"):
+        Factions.load(extra=bad)

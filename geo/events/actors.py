@@ -25,6 +25,7 @@ class Faction:
     aliases: tuple[str, ...]
     context_aliases: tuple[str, ...] = ()
     held_by_forms: tuple[str, ...] = ()  # "rebel" in "rebel-held"
+    voices: tuple[str, ...] = ()  # outlets and offices that speak for it: "state media", "Amaq"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,14 @@ class Factions:
         self._strict = _alternation(strict, flags=0)
         self._loose = _alternation(loose, flags=re.IGNORECASE)
         self._held = {form.lower(): f.id for f in self.by_id.values() for form in f.held_by_forms}
+        voices = [(v, f.id) for f in self.by_id.values() for v in f.voices]
+        self._voice_owner = {v.lower(): fid for v, fid in voices}
+        self._voices = _alternation([v for v, _ in voices], flags=re.IGNORECASE)
+
+    def voice(self, text: str) -> str | None:
+        """The faction whose own outlet or office ``text`` names ("state television", "Amaq"), if any."""
+        m = self._voices.search(text) if self._voices is not None else None
+        return self._voice_owner[m.group().lower()] if m else None
 
     def held_by(self, modifier: str) -> str | None:
         """The faction of the word before "-held": "rebel" -> rebels, "IS" -> Islamic State."""
@@ -137,5 +146,8 @@ def _read(path: Path) -> dict[str, Faction]:
         held = f.get("held_by_forms", [])
         if not all(isinstance(a, str) and a.strip() for a in held):
             raise FactionsError(f"{path}: faction {fid!r} has a held_by_forms entry that is not a non-empty string")
-        out[fid] = Faction(fid, f["name"], colour, tuple(aliases), tuple(context), tuple(held))
+        voices = f.get("voices", [])
+        if not all(isinstance(a, str) and a.strip() for a in voices):
+            raise FactionsError(f"{path}: faction {fid!r} has a voices entry that is not a non-empty string")
+        out[fid] = Faction(fid, f["name"], colour, tuple(aliases), tuple(context), tuple(held), tuple(voices))
     return out

@@ -261,7 +261,7 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
             passive = (bool(_PASSIVE_BEFORE.search(before_text)) and participle) \
                 or text[cue_end:cue_end + 4].lower() == " by "
             out.extend(_cue_events(text, s_start, s_end, action, kind, m.group(0), cue_start, cue_end, passive,
-                                   places, who))
+                                   places, who, factions))
     return out
 
 
@@ -304,6 +304,28 @@ def _targets_after(text, cue_end, s_end, places, action, cue_text="") -> list[di
     return out
 
 
+# "..., state media said", "..., Turkey's Defense Ministry said in a statement": who the sentence quotes.
+_SAID_AFTER = re.compile(r",\s*(?P<who>[^,;]{2,70}?)\s+(?:said|says|claimed|claims|announced|reported)\b", re.I)
+_SAID_BEFORE = re.compile(r"^\s*(?P<who>[^,;]{2,70}?)\s+(?:said|says|claimed|claims|announced|reported)\b", re.I)
+
+
+def _speaker(text, s_start, s_end, cue_start, cue_end, who, factions: Factions) -> str | None:
+    """The faction a sentence quotes for its event: its outlet or office ("state television", "Amaq"), or
+    the faction itself ("the Free Syrian Army said"), after the event or opening the sentence."""
+    for m, offset in ((_SAID_AFTER.search(text, cue_end, s_end), 0),
+                      (_SAID_BEFORE.match(text[s_start:cue_start]), s_start)):
+        if m is None:
+            continue
+        voice = factions.voice(m.group("who"))
+        if voice is not None:
+            return voice
+        a, b = offset + m.start("who"), offset + m.end("who")
+        named = [x for x in who if a <= x.start and x.end <= b]
+        if named:
+            return named[0].faction
+    return None
+
+
 def _nearest_actor_before(who: list[ActorMention], pos: int, s_start: int) -> ActorMention | None:
     before = [a for a in who if s_start <= a.end <= pos]
     return before[-1] if before else None
@@ -327,7 +349,8 @@ def _included(text: str, start: int, s_end: int, places: list[dict]) -> list[dic
     return out
 
 
-def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, passive, places, who) -> list[dict]:
+def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, passive, places, who,
+                factions: Factions | None = None) -> list[dict]:
     events: list[dict] = []
     advanced_on: list[dict] = []  # besides the targets: the named place unnamed ones were taken near
     claimed = False
@@ -412,6 +435,9 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         return []
     if from_actor == actor:
         from_actor = None
+    if not claimed and actor is not None and factions is not None \
+            and action in ("captured", "advanced_toward", "besieged"):
+        claimed = _speaker(text, s_start, s_end, cue_start, cue_end, who, factions) == actor
     if action == "besieged" and actor is None and not targets:
         return []
     confidence = {"captured": 0.85, "lost": 0.8, "besieged": 0.85, "advanced_toward": 0.75, "attacked": 0.7,

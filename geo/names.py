@@ -24,7 +24,7 @@ from operator import not_
 # Marks that stand for ayn and hamza (or are typed in their place) carry no letter in English spellings.
 _APOSTROPHES = "'`´‘’ʼʽʾʿˈˊˋ′ʻ"
 # Arabic harakat, tatweel and Quranic marks: vowel signs that English spellings render inconsistently.
-_ARABIC_MARKS = [chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"]
+_ARABIC_MARKS = frozenset([chr(c) for c in range(0x064B, 0x0660)] + ["\u0670", "\u0640"])
 # Arabic letters unidecode renders oddly for place names; ta marbuta is an "a(h)" ending.
 # Alif, waw and ya are long vowels inside a word (consonants at its start, handled in fold()).
 _ARABIC_LETTERS = {"ة": "a", "ى": "a", "ء": "", "ئ": "y", "ؤ": "w", "أ": "a", "إ": "i", "آ": "a", "ع": "",
@@ -136,9 +136,10 @@ def _batched(items: list[str], ascii_fn, other_fn) -> list[str]:
         return _batch(ascii_fn, items)
     if not any(is_ascii):
         return _batch(other_fn, items)
-    asc = iter(_batch(ascii_fn, list(compress(items, is_ascii)))).__next__
-    oth = iter(_batch(other_fn, list(compress(items, map(not_, is_ascii))))).__next__
-    return [asc() if a else oth() for a in is_ascii]
+    asc = iter(_batch(ascii_fn, list(compress(items, is_ascii))))
+    oth = iter(_batch(other_fn, list(compress(items, map(not_, is_ascii)))))
+    # Interleave back without a Python-level loop: each flag picks the iterator to draw from.
+    return list(map(next, map((oth, asc).__getitem__, is_ascii)))
 
 
 def fold_many(names: list[str]) -> list[str]:
@@ -169,9 +170,13 @@ _ARTICLE = re.compile(rb" (?:" + "|".join(sorted(ARTICLES, key=len, reverse=True
 # A letter followed by itself goes: a run becomes one letter, and the replacement is a literal
 # (a group reference in it would cost a Python call per match).
 _DOUBLE = re.compile(rb"([a-z])(?=\1)")
-_DIGRAPHS = tuple((a.encode(), b.encode()) for a, b in (
-    ("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "k"), ("gh", "g"), ("th", "t"), ("dh", "d"),
-    ("dj", "j"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("x", "ks")))
+# Digraphs, replaced in this order: sch, sh, ch -> S; kh, gh, th, dh -> their first letter; dj -> j,
+# ph -> f, ck -> k, x -> ks. The four "h" ones are one pass that drops the h (none can make another).
+_DIGRAPHS_S = ((b"sch", b"S"), (b"sh", b"S"), (b"ch", b"S"))
+_DIGRAPH_H = re.compile(rb"h(?<=[kgtd]h)")  # (look-behind second: see _ARABIC_ARTICLE)
+_DIGRAPHS_REST = ((b"dj", b"j"), (b"ph", b"f"), (b"ck", b"k"), (b"x", b"ks"))
+# q and c are k too: one letter for one, so the last pass does it (no step in between tells them apart).
+_KEY_LETTERS = bytes.maketrans(b"qc", b"kk")
 # w/y after a vowel and before a consonant (or the end) are the second half of a diphthong:
 # Dayr/Deir, Zawr/Zor, Kuwayris/Kweires.
 _DIPHTHONG = re.compile(rb"[wy](?<=[aeiou][wy])(?![aeiou])")  # (look-behind second: see _ARABIC_ARTICLE)
@@ -186,13 +191,15 @@ def _skeleton(blob: str) -> str:
     b = b" " + blob.encode("ascii").replace(b"\n", b"\n ")
     b = _ARTICLE.sub(b"", b)
     b = _DOUBLE.sub(b"", b)
-    for x, y in _DIGRAPHS:
-        if x in b:
-            b = b.replace(x, y)
+    for x, y in _DIGRAPHS_S:
+        b = b.replace(x, y)
+    b = _DIGRAPH_H.sub(b"", b)
+    for x, y in _DIGRAPHS_REST:
+        b = b.replace(x, y)
     b = _DIPHTHONG.sub(b"a", b)
     b = _FINAL_H.sub(b"", b)
     b = _INITIAL_VOWEL.sub(b"A", b)
-    return b.translate(None, b"aeiou ").decode("ascii")
+    return b.translate(_KEY_LETTERS, b"aeiou ").decode("ascii")
 
 
 def variant_keys_many(folds: list[str]) -> list[str]:
@@ -202,9 +209,10 @@ def variant_keys_many(folds: list[str]) -> list[str]:
     their own key, so they still match exactly.
     """
     out = _batched(folds, _skeleton, lambda blob: blob)
-    for i, key in enumerate(out):
-        if not key:  # a name of vowels only ("Ai"): keep it whole rather than an empty key
-            out[i] = folds[i].replace(" ", "")
+    if "" in out:
+        for i, key in enumerate(out):
+            if not key:  # a name of vowels only ("Ai"): keep it whole rather than an empty key
+                out[i] = folds[i].replace(" ", "")
     return out
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 
+from geo.gazetteer.importer import import_file
+from geo.gazetteer.index import read_meta
 from geo.gazetteer.lookup import Gazetteer
 from geo.point import Coordinate
 from tests.conftest import TESTS, shared_path
@@ -133,3 +136,24 @@ def test_focus_survives_lookups_and_a_per_call_override(sy_home):
     gaz.lookup("Kilis", limit=1, focus=("TR",))
     assert gaz.focus == ("SY",)
     assert gaz.lookup("Tel Qara", limit=1)[0].place.id == first == "geonames:163484"
+
+
+def index_rows(path) -> tuple[list, list]:
+    """An index's places in id order and its names by place gid: what lookups read, ids aside."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        places = con.execute("SELECT gid, name, lat, lon, fclass, fcode, country, admin1, population, altnames,"
+                             " source_id, note FROM places ORDER BY id").fetchall()
+        names = con.execute("SELECT n.key, n.fold, p.gid, n.cc, n.pop FROM names n JOIN places p ON p.id = n.place"
+                            " ORDER BY 1, 2, 3").fetchall()
+    finally:
+        con.close()
+    return places, names
+
+
+def test_a_country_file_makes_the_same_index_in_one_process_or_two(sy_home, tmp_path):
+    # sy_home's SY.zip was imported by two processes (a forked helper parses half): one index all the same.
+    report = import_file(str(shared_path("data", "geonames-sy", "SY.zip")), tmp_path / "home", workers=1)
+    assert report.status == "imported", report.summary()
+    assert read_meta(sy_home / "gazetteer" / "SY.sqlite")["names"] == report.names
+    assert index_rows(sy_home / "gazetteer" / "SY.sqlite") == index_rows(tmp_path / "home" / "gazetteer" / "SY.sqlite")

@@ -8,6 +8,7 @@ HTTP server on 127.0.0.1 started by the test; nothing here uses the internet.
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import socket
 import sqlite3
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.gazetteer import geonames
+from geo.gazetteer import geonames, parallel
 from geo.gazetteer.importer import ImportReport, import_file, import_files
 from geo.gazetteer.index import index_parts, index_path, read_meta
 
@@ -374,10 +375,9 @@ def test_bad_rows_are_skipped_counted_and_located(tmp_path: Path, home: Path):
     assert not report.ok
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_line_numbers_stay_exact_across_blocks(tmp_path: Path, home: Path, workers: int):
-    """A dump of several read blocks (big enough for the parallel parser too): bad rows in the first, a middle
-    and the last block are each counted once, with the line number they have in the file."""
+def several_blocks(with_bad_rows: bool = True) -> tuple[list[str | bytes], dict[int, tuple[str, str | bytes]]]:
+    """Rows for a dump of several read blocks (big enough for the parallel parsers too), and, if asked for,
+    bad rows put in the first, a middle and the last block: {line number: (reason, line)}."""
     target = int(4.5 * geonames.BLOCK_BYTES)
     rows: list[str | bytes] = []
     size = 0
@@ -389,14 +389,23 @@ def test_line_numbers_stay_exact_across_blocks(tmp_path: Path, home: Path, worke
         size += len(row) + 1
         i += 1
     n = len(rows)
-    middle = n // 2
-    bad = {
+    bad: dict[int, tuple[str, str | bytes]] = {
         2: ("not UTF-8", dump_row(9_000_001, "Alépo", lat="36.2", lon="37.1").encode("latin-1")),
-        middle: ("wrong column count", "\t".join(["9000002", "Half a row", "33.1"])),
+        n // 2: ("wrong column count", "\t".join(["9000002", "Half a row", "33.1"])),
         n - 3: ("non-numeric coordinate", dump_row(9_000_003, "Nowhere", lat="N/A")),
-    }
+    } if with_bad_rows else {}
     for lineno, (_, line) in bad.items():
         rows[lineno - 1] = line
+    return rows, bad
+
+
+# workers=None: a file this size is parsed by the importer and a forked helper, into one index.
+@pytest.mark.parametrize("workers", [1, 2, None])
+def test_line_numbers_stay_exact_across_blocks(tmp_path: Path, home: Path, workers: int | None):
+    """Bad rows in the first, a middle and the last block are each counted once, with the line number they
+    have in the file, however many processes parse it."""
+    rows, bad = several_blocks()
+    n = len(rows)
     path = write_dump(tmp_path / "dumps" / "big.txt", rows)
     assert path.stat().st_size > 4 * geonames.BLOCK_BYTES
 
@@ -470,6 +479,37 @@ def test_raise_fails_on_the_first_bad_row_and_keeps_the_previous_index(tmp_path:
     summary = report.summary()
     assert str(path) in summary and "failed" in summary
     assert_previous_intact(home, "SY", rows, meta)
+    assert_no_leftovers(home)
+
+
+def test_raise_on_a_bad_row_in_the_helpers_half_keeps_the_previous_index(tmp_path: Path, home: Path):
+    rows, meta = build_previous(tmp_path, home, "big.txt")
+    lines, bad = several_blocks(with_bad_rows=False)
+    lineno = len(lines) - 3  # in the last block: the forked helper's half
+    lines[lineno - 1] = dump_row(9_000_003, "Nowhere", lat="N/A")
+    path = write_dump(tmp_path / "dumps" / "big.txt", lines)
+
+    report = import_file(str(path), home, on_invalid="raise")
+
+    assert report.status == "failed"
+    assert f"{path}:{lineno}: non-numeric coordinate" in report.error
+    assert_previous_intact(home, "big", rows, meta)
+    assert_no_leftovers(home)
+
+
+def test_a_helper_that_dies_fails_the_import_and_keeps_the_previous_index(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+):
+    rows, meta = build_previous(tmp_path, home, "big.txt")
+    lines, _ = several_blocks(with_bad_rows=False)
+    path = write_dump(tmp_path / "dumps" / "big.txt", lines)
+    monkeypatch.setattr(parallel, "_helper", lambda *args: os._exit(3))  # the forked child runs this
+
+    report = import_file(str(path), home)
+
+    assert report.status == "failed"
+    assert "helper died" in report.error
+    assert_previous_intact(home, "big", rows, meta)
     assert_no_leftovers(home)
 
 

@@ -18,12 +18,14 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, compress, repeat
+from operator import itemgetter, ne
 from pathlib import Path
 
 from geo.names import fold_many, variant_keys_many
 
 DUMP_COLUMNS = 19
-BLOCK_BYTES = 1 << 19
+BLOCK_BYTES = 1 << 18  # a block is parsed a column at a time, all its fields in memory at once
 
 
 @dataclass
@@ -110,16 +112,18 @@ def _salvage_first_member(path: Path) -> Iterator[bytes]:
                 return
 
 
-def iter_blocks(path: Path, problems: Problems, stem: str | None = None) -> Iterator[bytes]:
-    """Yield blocks of whole lines (bytes) from a .txt or .zip dump."""
+def iter_blocks(
+    path: Path, problems: Problems, stem: str | None = None, block_bytes: int = BLOCK_BYTES
+) -> Iterator[bytes]:
+    """Yield blocks of whole lines (bytes), of about ``block_bytes`` each, from a .txt or .zip dump."""
     stem = stem or path.name.split(".")[0]
     if zipfile.is_zipfile(path):
-        raw = _zip_chunks(path, stem, problems)
+        raw = _zip_chunks(path, stem, problems, block_bytes)
     elif path.suffix.lower() == ".zip":
         problems.damaged = "the archive is truncated or damaged (no zip directory); read what precedes the damage"
         raw = _salvage_first_member(path)
     else:
-        raw = _file_chunks(path)
+        raw = _file_chunks(path, block_bytes)
     rest = b""
     for chunk in raw:
         chunk = rest + chunk
@@ -137,13 +141,25 @@ def iter_blocks(path: Path, problems: Problems, stem: str | None = None) -> Iter
             yield rest
 
 
-def _file_chunks(path: Path) -> Iterator[bytes]:
+def text_size(path: Path) -> int | None:
+    """How many bytes of dump text ``path`` holds: its size, or its dump member's inflated size for a
+    zip (None for a zip without a readable directory)."""
+    if path.suffix.lower() != ".zip" and not zipfile.is_zipfile(path):
+        return path.stat().st_size
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.getinfo(_member_name(zf, path.name.split(".")[0])).file_size
+    except zipfile.BadZipFile:
+        return None
+
+
+def _file_chunks(path: Path, block_bytes: int) -> Iterator[bytes]:
     with open(path, "rb") as f:
-        while chunk := f.read(BLOCK_BYTES):
+        while chunk := f.read(block_bytes):
             yield chunk
 
 
-def _zip_chunks(path: Path, stem: str, problems: Problems) -> Iterator[bytes]:
+def _zip_chunks(path: Path, stem: str, problems: Problems, block_bytes: int) -> Iterator[bytes]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -155,7 +171,7 @@ def _zip_chunks(path: Path, stem: str, problems: Problems) -> Iterator[bytes]:
         with zf.open(member) as f:
             while True:
                 try:
-                    chunk = f.read(BLOCK_BYTES)
+                    chunk = f.read(block_bytes)
                 except (zipfile.BadZipFile, EOFError, zlib.error) as e:
                     problems.damaged = f"the archive is damaged inside {member} ({e}); read what precedes it"
                     return
@@ -188,33 +204,78 @@ def _lines(
 # ------------------------------------------------------------------------------------------ parsing
 
 PlaceRow = tuple  # (rowid, id, name, lat, lon, fclass, fcode, country, admin1, population, altnames)
-NameRow = tuple  # (key, fold, rowid)
+NameRow = tuple  # (key, fold, place id, country, population)
 
 
 def name_rows(owners: list[tuple[int, str, int]], names: list[str]) -> list[NameRow]:
     """(key, fold, place, country, population) rows: one per distinct folded name of each place.
 
-    ``owners[i]`` is (place id, country, population) of ``names[i]``; a place's names are contiguous.
+    ``owners[i]`` is (place id, country, population) of ``names[i]``.
     """
     folds = fold_many(names)
-    rows: list[NameRow] = []
-    last = None
-    seen: set[str] = set()
-    for owner, f in zip(owners, folds):
-        if owner != last:
-            last = owner
-            seen = set()
-        if f and f not in seen:
-            seen.add(f)
-            rows.append((f, owner))
-    keys = variant_keys_many([f for f, _ in rows])
-    return [(k, f, *owner) for k, (f, owner) in zip(keys, rows)]
+    # A name in another script is its own key (see variant_keys_many): only the others need working out.
+    latin = list(filter(str.isascii, dict.fromkeys(folds)))
+    key = dict(zip(latin, variant_keys_many(latin)))
+    # dict.fromkeys keeps the first of equal (fold, place) pairs; an empty fold is no name.
+    return [(key.get(f, f), f, *owner) for f, owner in dict.fromkeys(zip(folds, owners)) if f]
 
 
 def parse_dump_block(
     block: bytes, first_lineno: int, first_rowid: int, problems: Problems, strict: bool = False
 ) -> tuple[list[PlaceRow], list[NameRow], int]:
     """Parse one block of dump lines. Returns place rows, name rows and the number of lines read."""
+    return _parse_clean_block(block, first_rowid) or _parse_block_by_row(
+        block, first_lineno, first_rowid, problems, strict)
+
+
+def _parse_clean_block(block: bytes, first_rowid: int) -> tuple[list[PlaceRow], list[NameRow], int] | None:
+    """A block whose every line is a good row (nearly all of them), a column at a time: per-row Python
+    costs more than the work. None if any line is not; the row-by-row reader then says which and why."""
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\r" in text:
+        return None
+    lines = text.split("\n")
+    del text
+    if lines[-1] == "":
+        lines.pop()
+    n = len(lines)
+    rows = list(map(str.split, lines, repeat("\t")))
+    del lines
+    if not rows or set(map(len, rows)) != {DUMP_COLUMNS}:
+        return None
+    # Only the columns used are kept: the others' strings go now, not with the block's results.
+    gids, name, ascii_name, alt, lat, lon, fclass, fcode, cc, admin1, pop = itemgetter(
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 14)(list(zip(*rows)))
+    del rows
+    try:
+        lats = list(map(float, lat))
+        lons = list(map(float, lon))
+    except ValueError:
+        return None
+    if not (all(map(math.isfinite, lats)) and all(map(math.isfinite, lons)) and all(map(str.isdigit, gids))
+            and -90.0 <= min(lats) and max(lats) <= 90.0 and -180.0 <= min(lons) and max(lons) <= 180.0):
+        return None
+    ids = range(first_rowid + 1, first_rowid + n + 1)
+    pops = list(map(int, pop)) if all(map(str.isdigit, pop)) else [int(p) if p.isdigit() else 0 for p in pop]
+    places = list(zip(ids, map("geonames:".__add__, gids), name, lats, lons, fclass, fcode, cc, admin1, pops, alt))
+    owners = list(zip(ids, cc, pops))
+    # Every name, then the ascii names that differ, then the alternate names (name_rows drops repeats).
+    differs = list(map(ne, ascii_name, name))
+    has_alts = list(map(bool, alt))
+    alts = list(compress(alt, has_alts))
+    alt_owners = list(compress(owners, has_alts))
+    names = [*name, *compress(ascii_name, differs), *",".join(alts).split(",")]
+    name_owners = [*owners, *compress(owners, differs),
+                   *chain.from_iterable(map(repeat, alt_owners, [a.count(",") + 1 for a in alts]))]
+    return places, name_rows(name_owners, names), n
+
+
+def _parse_block_by_row(
+    block: bytes, first_lineno: int, first_rowid: int, problems: Problems, strict: bool = False
+) -> tuple[list[PlaceRow], list[NameRow], int]:
     places: list[PlaceRow] = []
     owners: list[tuple[int, str, int]] = []
     names: list[str] = []
@@ -294,10 +355,12 @@ def is_admin1_file(path: Path) -> bool:
 ROWS_PER_BLOCK = 1 << 20
 
 
-def jobs(path: Path, problems: Problems, strict: bool = False) -> Iterator[tuple[bytes, int, int]]:
+def jobs(
+    path: Path, problems: Problems, strict: bool = False, block_bytes: int = BLOCK_BYTES
+) -> Iterator[tuple[bytes, int, int]]:
     """(block, its first line number, block number) for every block of a dump."""
     lineno = 1
-    for index, block in enumerate(iter_blocks(path, problems)):
+    for index, block in enumerate(iter_blocks(path, problems, block_bytes=block_bytes)):
         yield block, lineno, index
         lineno += block.count(b"\n")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 import zipfile
@@ -18,6 +19,7 @@ from geo.policy import OnInvalid
 ADMIN1_SOURCE = "admin1"
 RESERVED_SOURCES = {"default"}
 PARALLEL_FROM_BYTES = 16 << 20
+HELPER_FROM_BYTES = 256 << 10  # below this, starting a second process costs more than it saves
 
 Progress = Callable[[str, int, int | None], None]  # (what, done, total) in bytes
 
@@ -119,12 +121,22 @@ def import_file(
     total_bytes = None if path.suffix == ".zip" else path.stat().st_size
     shards: list[Path] = []
     meta: dict = {}
+    # An import makes a great many short-lived tuples that hold no cycles: the cyclic collector would
+    # scan them again and again and free nothing (a tenth of the time of a one-process import).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         done = 0
+        helper_bytes = None
         if workers is None:
             # Parsing is the cost; extra processes pay for themselves only past a few blocks.
-            # (A small country file stays one index: every shard costs each lookup a query.)
-            workers = min(2, os.cpu_count() or 1) if path.stat().st_size > PARALLEL_FROM_BYTES else 1
+            # A small country file stays one index (every shard costs each lookup a query), parsed with
+            # a forked helper on the second core. The blocks are held in memory for it: small text only.
+            cores = min(2, os.cpu_count() or 1)
+            workers = cores if path.stat().st_size > PARALLEL_FROM_BYTES else 1
+            if cores > 1 and workers == 1 and source != ADMIN1_SOURCE and parallel.can_fork_helper():
+                text = geonames.text_size(path)
+                helper_bytes = text if text and HELPER_FROM_BYTES <= text <= PARALLEL_FROM_BYTES else None
         if source == ADMIN1_SOURCE:
             for rows in geonames.iter_admin1(path, problems, strict):
                 builder.add_admin1(rows)
@@ -136,6 +148,12 @@ def import_file(
             shards = built.paths
             report.rows, report.names = built.places, built.names
             meta = {"shards": [p.name for p in shards], "places": built.places, "names": built.names}
+        elif helper_bytes:
+            parallel.build_with_helper(
+                path, builder, problems, strict=strict, block_bytes=max(32 << 10, helper_bytes // 32),
+                progress=(lambda d: progress("import", d, total_bytes)) if progress else None)
+            report.rows = builder.places
+            report.names = builder.names
         else:
             for places, names, nbytes in geonames.iter_parsed(path, problems, strict):
                 builder.add(places, names)
@@ -175,6 +193,9 @@ def import_file(
         builder.abort()
         parallel.remove(shards)
         raise
+    finally:
+        if collecting:
+            gc.enable()
     report.seconds = time.perf_counter() - t0
     return report
 

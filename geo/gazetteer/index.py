@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,11 @@ CREATE INDEX places_gid ON places(gid);
 """
 
 PLACE_COLUMNS = "id, gid, name, lat, lon, fclass, fcode, country, admin1, population, altnames, source_id, note"
+_DUMP_PLACE_COLUMNS = PLACE_COLUMNS.removesuffix(", source_id, note")  # what a GeoNames row has
+NAME_COLUMNS = "key, fold, place, cc, pop"
+# Rows go in many to a statement: each statement run has a fixed cost that would otherwise dominate
+# (43,000 name rows of one country file). 999 is the lowest parameter limit an SQLite build has had.
+_MAX_PARAMETERS = 999
 
 
 def index_dir(home: Path) -> Path:
@@ -83,19 +89,40 @@ def index_parts(path: Path, meta: dict[str, Any]) -> list[Path]:
     return [path.parent / name for name in meta["shards"]] if meta.get("shards") else [path]
 
 
+def temp_path(final: Path, pid: int | None = None) -> Path:
+    """Where process ``pid`` (this one by default) builds the index that goes to ``final``."""
+    return final.with_name(f".{final.name}.{os.getpid() if pid is None else pid}.tmp")
+
+
+def _insert(con: sqlite3.Connection, table: str, columns: str, rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples of ``columns``), ``_MAX_PARAMETERS`` values to a statement."""
+    width = columns.count(",") + 1
+    per = _MAX_PARAMETERS // width
+    full = len(rows) - len(rows) % per
+    if full:
+        values = ",".join(["(" + ",".join("?" * width) + ")"] * per)
+        flat = list(chain.from_iterable(rows[:full]))
+        step = per * width
+        con.executemany(f"INSERT INTO {table}({columns}) VALUES {values}",
+                        (flat[i:i + step] for i in range(0, full * width, step)))
+    if full < len(rows):
+        con.executemany(f"INSERT INTO {table}({columns}) VALUES ({','.join('?' * width)})", rows[full:])
+
+
 class IndexBuilder:
     """Write a source's index into a temporary file; ``commit()`` renames it into place."""
 
     def __init__(self, final: Path, source: str, *, cache_mb: int = 64) -> None:
         self.final = final
         self.source = source
-        self.tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+        self.tmp = temp_path(final)
         self.tmp.unlink(missing_ok=True)
         self.con = sqlite3.connect(self.tmp, isolation_level=None)
         # The file is thrown away if anything fails, so durability during the build buys nothing.
+        # Larger pages: a tenth less time to build the indexes and write the file; lookups are as fast.
         self.con.executescript(
-            f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{cache_mb * 1024};"
-            "PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE;"
+            f"PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; "
+            f"PRAGMA cache_size=-{cache_mb * 1024}; PRAGMA temp_store=FILE; PRAGMA locking_mode=EXCLUSIVE;"
         )
         self.con.executescript(_SCHEMA)
         self.con.execute("BEGIN")
@@ -106,18 +133,28 @@ class IndexBuilder:
         """Place rows are ``PLACE_COLUMNS`` (the last two optional); name rows are
         (key, fold, place id, country, population)."""
         places = list(places)
-        if places and len(places[0]) == 11:
-            self.con.executemany(
-                "INSERT INTO places(id, gid, name, lat, lon, fclass, fcode, country, admin1, population, altnames)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                places,
-            )
-        elif places:
-            self.con.executemany(f"INSERT INTO places({PLACE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", places)
+        if places:
+            _insert(self.con, "places", _DUMP_PLACE_COLUMNS if len(places[0]) == 11 else PLACE_COLUMNS, places)
         names = list(names)
-        self.con.executemany("INSERT INTO names(key, fold, place, cc, pop) VALUES (?,?,?,?,?)", names)
+        if names:
+            _insert(self.con, "names", NAME_COLUMNS, names)
         self.places += len(places)
         self.names += len(names)
+
+    def close_unindexed(self) -> None:
+        """Write the rows out, without indexes, and leave the file where it is for ``merge()``."""
+        self.con.execute("COMMIT")
+        self.con.close()
+
+    def merge(self, part: Path, places: int, names: int) -> None:
+        """Copy in the rows (``places`` and ``names`` of them) of a file another builder left with
+        ``close_unindexed()``. Once per builder: that file stays attached until ``commit()`` or ``abort()``."""
+        self.con.execute("ATTACH DATABASE ? AS part", (str(part),))
+        # Same schema, no indexes yet, SELECT *: SQLite copies the records as they are, undecoded.
+        self.con.execute("INSERT INTO places SELECT * FROM part.places")
+        self.con.execute("INSERT INTO names SELECT * FROM part.names")
+        self.places += places
+        self.names += names
 
     def add_admin1(self, rows: Iterable[tuple[str, str, str]]) -> None:
         self.con.executemany("INSERT OR REPLACE INTO admin1(code, name, gid) VALUES (?,?,?)", rows)

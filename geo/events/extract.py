@@ -127,9 +127,9 @@ class Event:
         return asdict(self)
 
 
-def extract(parsed: dict, text: str, factions: Factions) -> list[Event]:
+def extract(parsed: dict, text: str, factions: Factions, sentences: Sentences | None = None) -> list[Event]:
     """Events of one parsed document (``geo.parse`` output) whose text is ``text``."""
-    sentences = Sentences(text)
+    sentences = sentences or Sentences(text)
     toponyms = sorted((t for t in parsed.get("toponyms", []) if t.get("start") is not None),
                       key=lambda t: t["start"])
     if not toponyms:

@@ -55,7 +55,8 @@ class Geoparser:
         sentences = Sentences(text)
         spans = []
         for offset, chunk in chunks(text):
-            for s in self.recognizer.find(chunk):
+            # A text of one chunk shares its sentence splits with the rest of the parse.
+            for s in self.recognizer.find(chunk, sentences if len(chunk) == len(text) else None):
                 if self._hopeless(s):
                     continue
                 s.start += offset
@@ -72,7 +73,7 @@ class Geoparser:
         if self.factions is not None:
             from geo.events.extract import extract
 
-            out["events"] = [e.to_dict() for e in extract(out, text, self.factions)]
+            out["events"] = [e.to_dict() for e in extract(out, text, self.factions, sentences)]
         return out
 
     def _ask_fallback(self, t: dict) -> None:

@@ -110,3 +110,19 @@ def test_a_20_mb_text_runs_in_linear_time_and_bounded_memory(default_home):
     # The process with its gazetteer loaded takes ~130 MB; 20 MB of text must not add more than a few times
     # its own size (recognition holds one 500 kB chunk's words at a time).
     assert got["peak_mb"] < 350, got
+
+
+def test_html_main_text_comes_from_trafilatura_not_the_fallback():
+    """trafilatura is a dependency: it must import (lxml 6 moved lxml.html.clean out, see pyproject.toml)
+    and keep the article while dropping the page's navigation, scripts and footer."""
+    from geo.documents import extract_html
+
+    page = ("<html><head><title>Kurds take Manbij | Wire</title><script>var s = 'Rebels took Damascus';</script>"
+            "</head><body><nav>Home | Syria | Iraq | Homs news</nav><article><h1>Kurds take Manbij</h1><p>Kurdish "
+            "YPG fighters captured Manbij from Islamic State on Friday, the Syrian Observatory said. The town lies "
+            "near the Turkish border and had been held by the group since 2014.</p></article>"
+            "<footer>More from Aleppo</footer></body></html>")
+    text, title, warnings = extract_html(page)
+    assert warnings == []
+    assert "captured Manbij from Islamic State" in text and title == "Kurds take Manbij | Wire"
+    assert "Damascus" not in text and "Homs news" not in text and "More from Aleppo" not in text

@@ -144,10 +144,12 @@ def _redraw_place(store: Store, place: str, version: int, settings: str, event_r
     slider = sorted(({d for d, _, _ in timeline(st) if d} if st else set())
                     | {m.date for m in merged if m.date and m.action in ("captured", "advanced_toward")})
     last = max((m.date for m in merged if m.date), default=None)
-    dates = {"slider": slider, "last": last}
+    # Where it is, from any of its reports: an advance's arrow needs it even when nobody holds the place.
+    at = next(([m.place["lat"], m.place["lon"]] for m in merged if m.place.get("lat") is not None), None)
+    summary = {"slider": slider, "last": last, "at": at}
     advancing = sorted({m.actor for m in merged if m.actor and m.action in ("captured", "advanced_toward")})
     con.execute("INSERT OR REPLACE INTO place_cache VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                (place, version, settings, _j(state) if state else None, len(mentions), label, _j(dates),
+                (place, version, settings, _j(state) if state else None, len(mentions), label, _j(summary),
                  _j(advancing)))
 
 
@@ -158,8 +160,8 @@ def _redraw_advances(store: Store, factions: Factions, as_of: str | None, drawab
 
     con = store.con
     states = {p: json.loads(s) for p, s in con.execute("SELECT place, state FROM place_cache WHERE state IS NOT NULL")}
-    targets = [(p, v, json.loads(a), k) for p, v, a, k in con.execute(
-        "SELECT place, version, advancing, advances_key FROM place_cache WHERE advancing != '[]'")]
+    targets = [(p, v, json.loads(a), k, json.loads(w)["at"]) for p, v, a, k, w in con.execute(
+        "SELECT place, version, advancing, advances_key, summary FROM place_cache WHERE advancing != '[]'")]
     if not targets:
         con.execute("DELETE FROM fragments WHERE layer = 'advances'")
         return 0
@@ -170,14 +172,9 @@ def _redraw_advances(store: Store, factions: Factions, as_of: str | None, drawab
     h_lat = np.radians(np.array([s["lat"] for _, s in held], dtype=float))
     h_lon = np.radians(np.array([s["lon"] for _, s in held], dtype=float))
     h_actor = [s["holder"] for _, s in held]
-    by_place = {p: s for p, s in states.items()}
-    lookup_coords = _coords(store, [p for p, *_ in targets if p not in by_place])
     redo = []
-    for place, version, actors, old_key in targets:
-        if place in by_place:
-            lat, lon = by_place[place]["lat"], by_place[place]["lon"]
-        else:
-            lat, lon = lookup_coords.get(place, (None, None))
+    for place, version, actors, old_key, at in targets:
+        lat, lon = at if at else (None, None)
         key = str(version)
         if lat is not None and len(held):
             la, lo = math.radians(lat), math.radians(lon)
@@ -203,16 +200,6 @@ def _redraw_advances(store: Store, factions: Factions, as_of: str | None, drawab
                         (place, len(features), ",".join(_j(f) for f in features), ",".join(draws)))
         con.execute("UPDATE place_cache SET advances_key = ? WHERE place = ?", (key, place))
     return len(redo)
-
-
-def _coords(store: Store, places: list[str]) -> dict[str, tuple[float, float]]:
-    """Where a place without a control state is (from one of its events)."""
-    out = {}
-    for place, rows in _rows_by_place(store, "events", places).items():
-        p = json.loads(rows[0])["place"]
-        if p.get("lat") is not None:
-            out[place] = (p["lat"], p["lon"])
-    return out
 
 
 def _redraw_areas(store: Store, factions: Factions, settings: str, drawable_json) -> None:
@@ -260,7 +247,7 @@ def _join(store: Store, drawn: Drawn) -> None:
     drawn.counts = counts
     drawn.places_json = "[\n" + ",\n".join(records) + "\n]"
     dates, lats, lons, last = set(), [], [], ""
-    for d, s in con.execute("SELECT dates, state FROM place_cache"):
+    for d, s in con.execute("SELECT summary, state FROM place_cache"):
         d = json.loads(d)
         dates.update(d["slider"])
         last = max(last, d["last"] or "")

@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS place_versions (place TEXT PRIMARY KEY, version INTEG
 -- What the maps drew for each place (see geo.incremental), kept until the place changes: a summary of its
 -- state, and per layer its features as GeoJSON and as what the page draws, ready to be joined.
 CREATE TABLE IF NOT EXISTS place_cache (place TEXT PRIMARY KEY, version INTEGER NOT NULL, settings TEXT NOT NULL,
-                                        state TEXT, mentions INTEGER NOT NULL, label TEXT, dates TEXT NOT NULL,
+                                        state TEXT, mentions INTEGER NOT NULL, label TEXT, summary TEXT NOT NULL,
                                         advancing TEXT NOT NULL, advances_key TEXT);
 CREATE TABLE IF NOT EXISTS fragments (place TEXT NOT NULL, layer TEXT NOT NULL, n INTEGER NOT NULL,
                                       geojson TEXT NOT NULL, draw TEXT NOT NULL, PRIMARY KEY (place, layer));

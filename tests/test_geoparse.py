@@ -108,3 +108,14 @@ def test_a_sentence_that_opens_with_a_preposition(parser):
                        ("At Manbij, the fighting went on.", "Manbij")):
         doc = parser.parse(text)
         assert [(t["text"], t["name"]) for t in doc["toponyms"]] == [(text.split(",")[0].split(" ", 1)[1], name)]
+
+
+@pytest.mark.parametrize("written, name", [("Qamishli", "Al Qāmishlī"), ("Kobani", "‘Ayn al ‘Arab"),
+                                           ("Kobane", "‘Ayn al ‘Arab"), ("al-Hader", "Al Ḩāḑir")])
+def test_spellings_with_and_without_the_article(parser, written, name):
+    doc = parser.parse(f"Fighting was reported in {written} on Monday.")
+    found = [(t["text"], t["country"]) for t in doc["toponyms"] if t["lat"] is not None]
+    assert found == [(written, "SY")]
+    from geo.names import fold
+
+    assert fold(doc["toponyms"][0]["name"]) == fold(name)  # the dumps spell it with or without diacritics

@@ -19,7 +19,7 @@ from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.place import Match
 from geo.geoparse.recognize import Span
 from geo.geoparse.tokens import Sentences
-from geo.names import fold
+from geo.names import ARTICLES, fold, variant_key
 from geo.point import Coordinate
 
 CANDIDATES = 10
@@ -165,6 +165,11 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                       + (f"; a part of {s.part_of}" if s.part_of else ""))
             out.append(Resolved(s, None, [], 0.0, reason))
             continue
+        # An Arabic adjective of origin (nisba) is a surname or a demonym: "Hamedani" is a man from Hamadan
+        # (and no other place that sounds alike), "Ahmad" no place called Ahmadi.
+        if s.tokens == 1 and s.cue is None and ranked[0][1].tier != "exact" and any(
+                _nisba(s.fold, m.matched.rsplit(" ", 1)[-1]) for _, m in ranked):
+            continue
         # The best candidate that is plausible for this span (a weak spelling variant can lose to a
         # good one further down).
         pick = next((k for k, (_, m) in enumerate(ranked)
@@ -209,13 +214,11 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
             return False  # "Guard" is an alternate name of Guarda; far from the story, ask for the real name
     if best.tier == "exact":
         return True
-    # An Arabic adjective of origin (nisba) is a surname or a demonym: "Hamedani" is a man from Hamadan,
-    # "Ahmad" no place called Ahmadi.
-    last = best.matched.rsplit(" ", 1)[-1]
-    if s.tokens == 1 and (s.fold in (last + "i", last + "y") or last in (s.fold + "i", s.fold + "y")):
-        return False
-    # A variant match must look like the name it matched ("Raqa" ~ "Raqqa"; not "Assad" ~ "Al Hajaliyah").
-    sim = Levenshtein.normalized_similarity(s.fold, best.matched)
+    # A variant match must look like the name it matched ("Raqa" ~ "Raqqa"; not "Assad" ~ "Al Hajaliyah"),
+    # the article the name bears and the text leaves out aside ("Qamishli" ~ "Al Qamishli"; but "al-Hader"
+    # is not Hadera).
+    matched = best.matched if _without_article(s.fold) != s.fold else _without_article(best.matched)
+    sim = Levenshtein.normalized_similarity(s.fold, matched)
     if s.tokens > 1:
         return sim >= 0.75 and (best.place.country in focus or best.score >= 0.65)
     p = best.place
@@ -223,6 +226,22 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
         return False
     # One word, spelled differently: trust it for a sizeable place, or a near-identical spelling at home.
     return p.population >= 50_000 or (p.country in focus and sim >= 0.85)
+
+
+def _nisba(word: str, name: str) -> bool:
+    """One is the other, ending in a consonant, with the -i/-y of an adjective of origin added, however
+    its vowels are spelled: Hamedani and Hamadan, Ahmad and Ahmadi, Halabi and Halab (not Kobani and
+    Kobane: a different last vowel is a spelling)."""
+    for adj, base in ((word, name), (name, word)):
+        if (len(adj) > 3 and adj[-1] in "iy" and adj[-2] not in "aeiouy" and base[-1:] not in ("", *"aeiouy")
+                and variant_key(adj[:-1]) == variant_key(base)):
+            return True
+    return False
+
+
+def _without_article(name: str) -> str:
+    first, _, rest = name.partition(" ")
+    return rest if rest and first in ARTICLES else name
 
 
 def _words_agree(a: str, b: str) -> bool:

@@ -119,3 +119,10 @@ def test_spellings_with_and_without_the_article(parser, written, name):
     from geo.names import fold
 
     assert fold(doc["toponyms"][0]["name"]) == fold(name)  # the dumps spell it with or without diacritics
+
+
+def test_a_name_common_worldwide_is_found_in_the_focus_country(parser):
+    # "Mare'" (Marea, north of Aleppo) is also Male, Maldives, and a dozen villages elsewhere.
+    doc = parser.parse("Islamic State fighters shelled Mare' and Marea again on Monday.")
+    assert [(t["name"], t["country"]) for t in doc["toponyms"]] == [("Mari`", "SY"), ("Mari`", "SY")]
+    assert doc["toponyms"][0]["id"] == "geonames:167245"

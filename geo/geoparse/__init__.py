@@ -93,7 +93,7 @@ class Geoparser:
         if s.tokens != 1 or not s.sentence_start or s.cue is not None:
             return False
         # The same call as resolve() makes, so the answer is cached for it.
-        found = self.gazetteer.lookup(s.text, limit=CANDIDATES, fuzzy=False)
+        found = self.gazetteer.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(self.focus) or None)
         return not found or found[0].tier != "exact"
 
     def resolve_span(self, text: str, start: int, end: int) -> tuple[float, float] | None:

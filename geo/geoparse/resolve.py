@@ -51,7 +51,9 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             s.after_the = text[max(0, s.start - 4):s.start] == "the "
     for s in spans:
         if s.known and s.text not in lookups:
-            lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False)
+            # With the user's focus countries: a name common worldwide keeps its candidates there among the
+            # few looked at ("Mare'" north of Aleppo, not only Male, Murray and La Mare).
+            lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(focus) or None)
     # The document's countries: those it names (twice the weight), and those of the places it names
     # that leave no doubt (an exact name with one candidate, or a country, province or city).
     named = Counter()

@@ -126,3 +126,10 @@ def test_a_name_common_worldwide_is_found_in_the_focus_country(parser):
     doc = parser.parse("Islamic State fighters shelled Mare' and Marea again on Monday.")
     assert [(t["name"], t["country"]) for t in doc["toponyms"]] == [("Mari`", "SY"), ("Mari`", "SY")]
     assert doc["toponyms"][0]["id"] == "geonames:167245"
+
+
+def test_a_cue_makes_a_place_but_not_a_far_namesake_of_another_spelling(parser):
+    doc = parser.parse("Hezbollah besieged Madaya in the Qalamoun mountains, on the edges of Raqa city's reach.")
+    by_text = {t["text"]: t for t in doc["toponyms"]}
+    assert by_text["Qalamoun"]["lat"] is None and "mountains" in by_text["Qalamoun"]["reason"]  # not Kerman, Iran
+    assert by_text["Raqa"]["country"] == "SY"  # a cue still lets a near spelling through

@@ -177,6 +177,10 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         pick = next((k for k, (_, m) in enumerate(ranked)
                      if _plausible(s, m, focus_set, s.start in sentence_starts)), None)
         if pick is None:
+            if s.cue is not None:  # "the Qalamoun mountains": a place by its cue, whose name we lack
+                out.append(Resolved(s, None, [m for _, m in ranked[:ALTERNATIVES]], 0.0,
+                                    f"no place of this name in the gazetteer; a place by the cue '{s.cue.words}'"))
+                continue
             # "the Caspian Sea", "the Levant": a place, though not one the gazetteer has.
             if s.after_the and any(_plausible(s, m, focus_set, s.start in sentence_starts, after_the=False)
                                    for _, m in ranked):
@@ -198,7 +202,10 @@ def notable(m: Match, population: int = 100_000) -> bool:
 
 def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, after_the: bool = True) -> bool:
     if s.cue is not None:
-        return True
+        # "the village of X", "X air base": a place for sure, but a spelling variant must still look like
+        # it ("Qalamoun mountains" are not Kerman, whatever a transliteration of Kerman says).
+        return best.tier == "exact" or Levenshtein.normalized_similarity(
+            s.fold, _without_article(best.matched) if _without_article(s.fold) == s.fold else best.matched) >= 0.6
     p = best.place
     if after_the and s.after_the and p.feature_class == "P" and not notable(best) and p.country not in focus:
         return False  # "the Levant", "the Old City": a region or a part of a town, not a far village

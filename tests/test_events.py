@@ -201,3 +201,14 @@ def test_voices_come_from_the_factions_file(tmp_path):
     bad.write_text(json.dumps({"factions": {"x": {"name": "X", "voices": [""]}}}))
     with pytest.raises(ValueError, match="voices"):
         Factions.load(extra=bad)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Rebel fighters were pushed out of Khan Touman and Tall Qrah on Thursday.",
+     {("rebels", "lost", "Khan Tuman", None), ("rebels", "lost", "Tall Qarah", None)}),
+    ("Rebels were driven out of Khan Touman by government forces on Thursday.",
+     {("government", "captured", "Khan Tuman", "rebels")}),
+])
+def test_expulsion_in_the_passive(parser, sentence, expected):
+    events = parser.parse(sentence, published="2016-05-08")["events"]
+    assert {(e["actor"], e["action"], e["place"]["name"], e["from_actor"]) for e in events} == expected

@@ -356,7 +356,18 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
     claimed = False
     actor = from_actor = None
     targets: list[dict] = []
-    if kind == "fell":  # "A fell to X"
+    if kind == "expel" and passive:
+        # "Opposition fighters were pushed out of A and B": the subject lost them; "... by Y": Y took them.
+        m_of = re.match(r"\s+(?:of|from)\s+", text[cue_end:s_end])
+        targets = _targets_after(text, cue_end + (m_of.end() if m_of else 0), s_end, places, "captured", cue)
+        subject = _nearest_actor_before(who, cue_start, s_start)
+        after = targets[-1]["end"] if targets else cue_end
+        by = [a for a in who if after <= a.start <= after + 30 and re.match(r"\s*by\b", text[after:a.start])]
+        if by:
+            actor, from_actor = by[0].faction, subject.faction if subject else None
+        else:
+            action, actor = "lost", subject.faction if subject else None
+    elif kind == "fell":  # "A fell to X"
         targets = [p for p in places if p["end"] <= cue_start][-1:]
         after = [a for a in who if a.start >= cue_end]
         actor = after[0].faction if after else None
@@ -412,7 +423,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                 # "Islamic State said its fighters had captured": the party's own claim.
                 between = text[subject.end:cue_start]
                 claimed = bool(_CLAIM.search(between)) and action in ("captured", "advanced_toward", "besieged")
-    if kind == "expel":
+    if kind == "expel" and not passive:
         # "IS drove out rebels from A, B and C": the actor after "out" is who lost the places.
         out_of = [a for a in who if cue_end <= a.start <= cue_end + 25]
         from_actor = out_of[0].faction if out_of else None

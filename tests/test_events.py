@@ -212,3 +212,9 @@ def test_voices_come_from_the_factions_file(tmp_path):
 def test_expulsion_in_the_passive(parser, sentence, expected):
     events = parser.parse(sentence, published="2016-05-08")["events"]
     assert {(e["actor"], e["action"], e["place"]["name"], e["from_actor"]) for e in events} == expected
+
+
+def test_is_the_group_is_not_is_the_verb(parser):
+    events = parser.parse("IS captured Tall Qrah on Friday. Kweires is besieged by IS.", published="2015-10-09")["events"]
+    assert {(e["actor"], e["action"], e["place"]["name"]) for e in events} == {
+        ("islamic_state", "captured", "Tall Qarah"), ("islamic_state", "besieged", "Kweires Air Base")}

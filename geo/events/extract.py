@@ -84,7 +84,8 @@ _DIVIDED = re.compile(
     r"(?P<pa>east|west|north|south)(?P<b>.+?) in the (?P<pb>east|west|north|south)", re.I)
 _STRONGHOLD = re.compile(r"(?P<pre>(?:[\w’'-]+\s+){0,2})\b(?:stronghold|bastion|heartland)s?\b"
                          r"(?:\s+(?:of|in|for))?\s+(?:the\s+)?", re.I)
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|has been|have been|had been|is|are|being|been)\s+$", re.I)
+# ("is" in lower case only: "IS captured" is Islamic State, active.)
+_PASSIVE_BEFORE = re.compile(r"\b(?:(?i:was|were|has been|have been|had been|are|being|been)|[Ii]s)\s+$")
 _NEGATION = re.compile(r"\b(?:not|never|no longer|failed to|denied|deny|denies|without)\b[^.;]{0,25}$", re.I)
 _CLAIM = re.compile(r"\b(?:said|says|claimed|claims|announced|boasted|declared|statement|posted)\b", re.I)
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|as|although|despite|where|after|before)\b|\s+(?:but|while)\s+")

@@ -215,6 +215,7 @@ def test_expulsion_in_the_passive(parser, sentence, expected):
 
 
 def test_is_the_group_is_not_is_the_verb(parser):
-    events = parser.parse("IS captured Tall Qrah on Friday. Kweires is besieged by IS.", published="2015-10-09")["events"]
+    text = "IS captured Tall Qrah on Friday. Kweires is besieged by IS."
+    events = parser.parse(text, published="2015-10-09")["events"]
     assert {(e["actor"], e["action"], e["place"]["name"]) for e in events} == {
         ("islamic_state", "captured", "Tall Qarah"), ("islamic_state", "besieged", "Kweires Air Base")}

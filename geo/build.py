@@ -115,6 +115,9 @@ class _Build:
             self.parse_pending(store, fingerprint)
             store.set_meta("fingerprint", fingerprint)
             self.render(store, out, fingerprint)
+        except BaseException as e:  # status.json must not say "ok" for a run that stopped half way
+            r.failed.append(f"the build stopped: {type(e).__name__}: {e}")
+            raise
         finally:
             r.seconds = time.perf_counter() - t0
             counts = store.counts()

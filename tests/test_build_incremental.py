@@ -368,3 +368,20 @@ def test_the_gazetteers_of_geo_toml_are_imported_once(tmp_path, default_home):
     assert control(tmp_path / "maps")["Zqurtiyeh"]["place_id"] == "geonames:9900001"
     res = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert res.exit_code == 0 and "importing gazetteer" not in res.output
+
+
+def test_a_build_that_stops_half_way_says_so_in_status_json(tmp_path, default_home, monkeypatch):
+    import geo.build
+
+    src, out = tmp_path / "news", tmp_path / "maps"
+    article(src, "a", MANBIJ, "2016-08-12")
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(geo.build, "write_all", broken)
+    res = CliRunner().invoke(cli, ["--home", str(default_home), "build", str(src), "--out", str(out)])
+    assert res.exit_code == 1 and "No space left on device" in res.output and "Traceback" not in res.output
+    st = status(out)
+    assert st["ok"] is False and "No space left on device" in st["failures"][-1]
+    assert not (out / "index.html").exists()

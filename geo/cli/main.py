@@ -307,8 +307,8 @@ def build(ctx: click.Context, sources: tuple[str, ...], config_path: Path | None
     except BuildLocked as e:
         click.echo(f"geo build: {e}", err=True)
         ctx.exit(EX_TEMPFAIL)
-    except GeoError as e:
-        raise click.ClickException(str(e)) from None
+    except (GeoError, OSError) as e:  # a full disk, a read-only output folder: said, not a traceback
+        raise click.ClickException(f"{e} (the previous maps are as they were; see {cfg.out / 'status.json'})") from None
     if result.failed:
         click.echo(f"{len(result.failed)} failed (see {cfg.out / 'status.json'}); everything else was built",
                    err=True)

@@ -156,8 +156,9 @@ def extract(parsed: dict, text: str, factions: Factions, sentences: Sentences | 
         sentence = text[s_start:s_end]
         places = toponyms[ti:tj]
         who = actors[ai:aj]
-        date = event_date(sentence, published)
-        for ev in _sentence_events(text, s_start, s_end, places, who, factions):
+        found = _sentence_events(text, s_start, s_end, places, who, factions)
+        date = event_date(sentence, published) if found else None  # dated only when it has events
+        for ev in found:
             if ev["place"].get("feature_code") in ("PCLI", "CONT"):
                 continue  # a country is not a place one captures or holds on a map
             key = (ev["action"], ev["actor"], ev["place"]["start"], ev.get("part"))

@@ -252,11 +252,12 @@ class _Build:
             return
         store.save_feed(src.location, title=res.title or None, etag=res.etag, last_modified=res.last_modified)
         outlet = src.outlet or res.title or ""
-        for item in res.items:
-            self.result.seen += 1
-            if store.has_key(item.link):  # an article is fetched once; the store keeps it
-                continue
-            report["new"] += 1
+        new = [item for item in res.items if not store.has_key(item.link)]  # an article is fetched once
+        self.result.seen += len(res.items)
+        report["new"] = len(new)
+        self.echo(f"{src.location}: {'not modified' if res.status == 'not_modified' else f'{len(res.items)} items'}"
+                  + (f", fetching {len(new)} new articles" if new else ""))
+        for item in new:
             self._fetch_article(store, item, outlet, feed=src.location)
 
     def _fetch_article(self, store: Store, item, outlet: str, feed: str) -> None:

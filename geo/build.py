@@ -252,7 +252,8 @@ class _Build:
             return
         store.save_feed(src.location, title=res.title or None, etag=res.etag, last_modified=res.last_modified)
         outlet = src.outlet or res.title or ""
-        new = [item for item in res.items if not store.has_key(item.link)]  # an article is fetched once
+        # An article is fetched once (and once only when a feed lists it twice).
+        new = list({item.link: item for item in res.items if not store.has_key(item.link)}.values())
         self.result.seen += len(res.items)
         report["new"] = len(new)
         self.echo(f"{src.location}: {'not modified' if res.status == 'not_modified' else f'{len(res.items)} items'}"

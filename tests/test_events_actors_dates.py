@@ -103,3 +103,15 @@ def test_event_dates(sentence, published, iso, precision, basis):
 def test_no_publication_date_and_no_date_in_the_text_is_unknown():
     d = event_date("Rebels hold the town.", None)
     assert d.date is None and d.precision == "unknown"
+
+
+def test_actor_offsets_hold_when_lower_casing_changes_the_length():
+    from geo.events.actors import Factions
+
+    factions = Factions.load()
+    for text in ("In Aleppo, REBELS and Islamic State fighters clashed.",
+                 "İstanbul says REBELS and Islamic State fighters clashed."):  # "İ" lower-cases to two letters
+        found = factions.find(text)
+        assert [(a.faction, text[a.start:a.end]) for a in found] == [
+            ("rebels", "REBELS"), ("islamic_state", "Islamic State fighters")]
+        assert all(a.text == text[a.start:a.end] for a in found)

@@ -53,6 +53,8 @@ class Factions:
         # Longest first, so "Islamic State fighters" wins over "Islamic State", and whole words only.
         self._strict = _alternation(strict, flags=0)
         self._loose = _alternation(loose, flags=re.IGNORECASE)
+        # The same names lower-cased, for a case-sensitive search of the lower-cased text: twice as fast.
+        self._loose_lower = _alternation([a.lower() for a in loose], flags=0)
         self._held = {form.lower(): f.id for f in self.by_id.values() for form in f.held_by_forms}
         voices = [(v, f.id) for f in self.by_id.values() for v in f.voices]
         self._voice_owner = {v.lower(): fid for v, fid in voices}
@@ -81,9 +83,12 @@ class Factions:
     def find(self, text: str) -> list[ActorMention]:
         """Every faction name in ``text``; context aliases only where the faction is also named outright."""
         candidates = []
-        for pattern, exact in ((self._strict, True), (self._loose, False)):
+        low = text.lower()
+        # (A few letters lower-case to two, "İ" to "i̇": offsets would shift, so such a text is searched as is.)
+        loose = (self._loose_lower, low) if len(low) == len(text) else (self._loose, text)
+        for pattern, exact, haystack in ((self._strict, True, text), (*loose[:1], False, loose[1])):
             if pattern is not None:
-                candidates += [(m, exact) for m in pattern.finditer(text)]
+                candidates += [(m, exact) for m in pattern.finditer(haystack)]
         # The longest name wins where two overlap ("IS militants" over "IS").
         candidates.sort(key=lambda c: (-(c[0].end() - c[0].start()), c[0].start()))
         found: list[ActorMention] = []
@@ -93,7 +98,7 @@ class Factions:
                 continue
             key = m.group() if exact else m.group().lower()
             faction, contextual = self._owner[(key, exact)]
-            found.append(ActorMention(faction, m.group(), m.start(), m.end(), contextual))
+            found.append(ActorMention(faction, text[m.start():m.end()], m.start(), m.end(), contextual))
             taken.append((m.start(), m.end()))
         named = {a.faction for a in found if not a.contextual}
         return sorted((a for a in found if not a.contextual or a.faction in named), key=lambda a: a.start)

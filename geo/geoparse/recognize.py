@@ -223,11 +223,11 @@ class Recognizer:
             return None
         if not single and fold(first.text) in self.lx.demonyms and first.text not in ("Saudi",):
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
+        if single and f in self.lx.common and first.text not in self.abbreviations:
+            return None  # "The city of ...": a cue does not make "The" a place
         cue = self._cue(text, tokens, i, j)
         known = k in self.keys  # equal folds have equal keys
         if single and first.text not in self.abbreviations:
-            if f in self.lx.common:
-                return None  # "The city of ...": a cue does not make "The" a place
             if first.text.isupper() and len(first.text.replace(".", "")) <= ACRONYM_MAX \
                     and first.text not in self.abbreviations and cue is None:
                 return None  # IS, SDF, YPG: acronyms of groups, not places

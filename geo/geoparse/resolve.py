@@ -116,15 +116,25 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         return p.country == q.country and (q.feature_code == "PCLI" or p.admin1 == q.admin1)
 
     chosen: list[tuple[Span, list[tuple[float, Match]]]] = []
+    # A name mentioned again in the same setting ranks the same: computed once ("Aleppo", 55 times).
+    ranked_for: dict[tuple, list[tuple[float, Match]]] = {}
     for s in spans:
-        cands = lookups.get(s.text) or []
         whole = part_of.get(s.start)
+        area = within.get(s.start)
+        setting = (s.text, s.cue.prefers if s.cue is not None else None, whole and whole.place.id,
+                   area and area.place.id)
+        kept = ranked_for.get(setting)
+        if kept is not None:
+            if whole is not None and not kept:
+                s.part_of = whole.place.name
+            chosen.append((s, kept))
+            continue
+        cands = lookups.get(s.text) or []
         if whole is not None:
             # Only a place that lies inside it; none: the gazetteer does not know this part of it.
             cands = [m for m in cands if contained(m, whole)]
             if not cands:
                 s.part_of = whole.place.name
-        area = within.get(s.start)
         if area is not None:
             inside = [m for m in lookups.get(s.text + "\x00" + area.place.id, []) if contained(m, area)]
             if any(m.tier == "exact" for m in inside):
@@ -132,6 +142,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         ranked = [(first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands]
         if len(ranked) > 1:
             ranked.sort(key=lambda x: -x[0])
+        ranked_for[setting] = ranked
         chosen.append((s, ranked))
 
     # Spatial coherence: the places the document is most sure of, in its main country, pull the rest.
@@ -149,8 +160,15 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                 got = pull[m.place.id] = 0.1 * math.exp(-_approx_km(centre, m.place.point) / 150.0)
             return got
 
-        chosen = [(s, sorted(((sc + near(m), m) for sc, m in ranked), key=lambda x: -x[0])
-                   if len(ranked) > 1 else ranked) for s, ranked in chosen]
+        pulled: dict[int, list[tuple[float, Match]]] = {}  # by ranked list: shared by repeated mentions
+
+        def pulled_ranking(ranked: list[tuple[float, Match]]) -> list[tuple[float, Match]]:
+            got = pulled.get(id(ranked))
+            if got is None:
+                got = pulled[id(ranked)] = sorted(((sc + near(m), m) for sc, m in ranked), key=lambda x: -x[0])
+            return got
+
+        chosen = [(s, pulled_ranking(ranked) if len(ranked) > 1 else ranked) for s, ranked in chosen]
     # Multi-word runs that are no plausible place ("Hossein Hamedani" ~ a village that sounds alike) are
     # names of people or groups: their words alone are not places either.
     name_words: set[str] = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A word: letters (any script), digits and the marks that sit inside transliterated names (A'zaz, Mari`).
 # Dotted abbreviations (U.S., U.K.) are one word. A possessive 's is not part of the word.
@@ -14,16 +14,15 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word with its offsets. A named tuple: a document makes tens of thousands, and a tuple is built
+    several times faster than a frozen dataclass."""
+
     text: str
     start: int
     end: int
     sep: str  # the characters between the previous word and this one
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    capitalised: bool  # its first letter is a capital
 
 
 _CAP = r"[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F\u1E00-\u1EFF]"
@@ -45,7 +44,7 @@ def tokenize_capitalised(text: str) -> list[Token]:
             word, start, end = m.group(), m.start(), m.end()
             if _POSSESSIVE.search(word) and len(word) > 2:  # "Assad's" is Assad
                 word, end = word[:-2], end - 2
-            out.append(Token(word, start, end, text[prev_end:start]))
+            out.append(Token(word, start, end, text[prev_end:start], word[:1].isupper()))
             prev_end = m.end()
     return out
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.config import Config, Source
-from geo.documents import HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES, DocumentError, read_file
+from geo.documents import DocumentError, read_file, sidecar_name, wanted
 from geo.lock import BuildLock
 from geo.store import Store, now
 
@@ -373,63 +373,35 @@ def _files(src: Source) -> list[tuple[str, int, int]]:
 
     if src.kind == "glob":
         paths = sorted({os.path.abspath(p) for p in glob.glob(src.location, recursive=True)})
-        return [f for p in paths if _wanted(os.path.basename(p)) and (f := _signature(p))]
-    root = os.path.abspath(src.location)
-    if os.path.isfile(root):
-        return [f for f in (_signature(root),) if f]
-    out = []
-    # os.scandir and strings, not Path.rglob: a folder of 10,000 articles is walked in milliseconds.
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        files = {}
-        for e in entries:
-            if e.is_dir():
-                if not e.name.startswith("."):
-                    stack.append(e.path)
-            elif e.is_file():
-                files[e.name] = e
-        for name, e in files.items():
-            if not _wanted(name):
-                continue
+    elif os.path.isfile(src.location):
+        paths = [os.path.abspath(src.location)]
+    else:
+        # os.scandir and strings, not Path.rglob: a folder of 10,000 articles is walked in milliseconds.
+        paths, stack = [], [os.path.abspath(src.location)]
+        while stack:
             try:
-                st = e.stat()
-                size, mtime = st.st_size, st.st_mtime_ns
-                meta = files.get(name.rsplit(".", 1)[0] + ".meta.json")
-                if meta is not None:
-                    mst = meta.stat()
-                    size, mtime = size + mst.st_size + 1, max(mtime, mst.st_mtime_ns)
+                entries = list(os.scandir(stack.pop()))
             except OSError:
                 continue
-            out.append((e.path, size, mtime))
+            stack += [e.path for e in entries if e.is_dir() and not e.name.startswith(".")]
+            paths += [e.path for e in entries if e.is_file()]
+    walked = set(paths) if src.kind == "path" and not os.path.isfile(src.location) else None
+    out = []
+    for path in paths:
+        if not wanted(os.path.basename(path)):
+            continue
+        meta = sidecar_name(path)
+        try:
+            st = os.stat(path)
+            size, mtime = st.st_size, st.st_mtime_ns
+            # A walked folder lists its sidecars already; a glob or a single file asks the disk.
+            if meta and (meta in walked if walked is not None else os.path.exists(meta)):
+                mst = os.stat(meta)
+                size, mtime = size + mst.st_size + 1, max(mtime, mst.st_mtime_ns)
+        except OSError:
+            continue
+        out.append((path, size, mtime))
     return sorted(out)
-
-
-_SUFFIXES = tuple(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES)
-
-
-def _wanted(name: str) -> bool:
-    low = name.lower()
-    return low.endswith(_SUFFIXES) and not low.startswith(".") and not low.endswith(".meta.json")
-
-
-def _signature(path: str) -> tuple[str, int, int] | None:
-    try:
-        st = os.stat(path)
-        if not os.path.isfile(path):
-            return None
-        size, mtime = st.st_size, st.st_mtime_ns
-        meta = path.rsplit(".", 1)[0] + ".meta.json"
-        if "." in os.path.basename(path) and os.path.exists(meta):
-            mst = os.stat(meta)
-            size, mtime = size + mst.st_size + 1, max(mtime, mst.st_mtime_ns)
-    except OSError:
-        return None
-    return path, size, mtime
 
 
 def write_all(out: Path, files: dict[str, str]) -> None:

@@ -54,7 +54,7 @@ def read(inputs: Iterable[str | Path]) -> Iterator[Document | DocumentError]:
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and wanted(p))
+            files = sorted(p for p in path.rglob("*") if p.is_file() and wanted(p.name))
             if not files:
                 yield DocumentError(path.name, str(path), "folder holds no .txt, .html or .jsonl files")
             for p in files:
@@ -65,11 +65,19 @@ def read(inputs: Iterable[str | Path]) -> Iterator[Document | DocumentError]:
             yield DocumentError(path.name, str(path), "no such file")
 
 
-def wanted(p: Path) -> bool:
-    name = p.name.lower()
-    if name.endswith(".meta.json") or name.startswith("."):
-        return False
-    return p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+_SUFFIXES = tuple(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES)
+
+
+def wanted(name: str) -> bool:
+    """An article file by its name: .txt, .html or .jsonl, not hidden, not a sidecar."""
+    low = name.lower()
+    return low.endswith(_SUFFIXES) and not low.startswith(".") and not low.endswith(".meta.json")
+
+
+def sidecar_name(name: str) -> str | None:
+    """``NAME.meta.json`` for ``NAME.txt`` (None for a name without a suffix)."""
+    stem, dot, _ = name.rpartition(".")
+    return f"{stem}.meta.json" if dot and stem else None
 
 
 def read_file(path: Path) -> Iterator[Document | DocumentError]:
@@ -110,7 +118,8 @@ def decode(data: bytes, where: str) -> tuple[str, list[str]]:
 
 
 def _sidecar(doc: Document, path: Path) -> None:
-    meta_path = path.with_name(path.name[: -len(path.suffix)] + ".meta.json") if path.suffix else None
+    name = sidecar_name(path.name)
+    meta_path = path.with_name(name) if name else None
     if meta_path is None or not meta_path.exists():
         return
     try:

@@ -222,8 +222,7 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
     if s.cue is not None:
         # "the village of X", "X air base": a place for sure, but a spelling variant must still look like
         # it ("Qalamoun mountains" are not Kerman, whatever a transliteration of Kerman says).
-        return best.tier == "exact" or Levenshtein.normalized_similarity(
-            s.fold, _without_article(best.matched) if _without_article(s.fold) == s.fold else best.matched) >= 0.6
+        return best.tier == "exact" or _spelling_similarity(s, best) >= 0.6
     p = best.place
     if after_the and s.after_the and p.feature_class == "P" and not notable(best) and p.country not in focus:
         return False  # "the Levant", "the Old City": a region or a part of a town, not a far village
@@ -241,11 +240,8 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
             return False  # "Guard" is an alternate name of Guarda; far from the story, ask for the real name
     if best.tier == "exact":
         return True
-    # A variant match must look like the name it matched ("Raqa" ~ "Raqqa"; not "Assad" ~ "Al Hajaliyah"),
-    # the article the name bears and the text leaves out aside ("Qamishli" ~ "Al Qamishli"; but "al-Hader"
-    # is not Hadera).
-    matched = best.matched if _without_article(s.fold) != s.fold else _without_article(best.matched)
-    sim = Levenshtein.normalized_similarity(s.fold, matched)
+    # A variant match must look like the name it matched ("Raqa" ~ "Raqqa"; not "Assad" ~ "Al Hajaliyah").
+    sim = _spelling_similarity(s, best)
     if s.tokens > 1:
         return sim >= 0.75 and (best.place.country in focus or best.score >= 0.65)
     p = best.place
@@ -264,6 +260,13 @@ def _nisba(word: str, name: str) -> bool:
                 and variant_key(adj[:-1]) == variant_key(base)):
             return True
     return False
+
+
+def _spelling_similarity(s: Span, best: Match) -> float:
+    """How alike the text's spelling and the name it matched are, the article the name bears and the text
+    leaves out aside ("Qamishli" ~ "Al Qamishli"; but "al-Hader" is not Hadera)."""
+    matched = best.matched if _without_article(s.fold) != s.fold else _without_article(best.matched)
+    return Levenshtein.normalized_similarity(s.fold, matched)
 
 
 def _without_article(name: str) -> str:

@@ -37,6 +37,13 @@ TITLES = frozenset(
     "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Prof Rev Det President Senator Governor Mayor Judge "
     "General Minister Secretary Commander Colonel Captain Spokesman Spokeswoman Officer Detective Coach Pastor "
     "Chief Sheriff Deputy Trooper Attorney Justice".split())
+# Dates end a name: "the town of Huddur Tuesday" is Huddur, on a Tuesday.
+DATE_WORDS = frozenset("january february march april may june july august september october november december "
+                       "monday tuesday wednesday thursday friday saturday sunday".split())
+# Abbreviations that open a name and keep their full stop: "St. Paul", "Mt. Hermon", "Ft. Worth".
+DOTTED_OPENERS = frozenset("St Ste Sta Mt Ft Pt".split())
+# The Persian ezafe joins a name's words with hyphens: "Mazar-e-Sharif", "Pul-i-Khumri".
+EZAFE = frozenset("e i".split())
 LIST_SEP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?$")
 
 
@@ -148,9 +155,8 @@ class Recognizer:
                 i += 1
                 continue
             j = i
-            while j + 1 < n and tokens[j + 1].sep in (" ", "-") and not masked[j + 1] \
-                    and (tokens[j + 1].capitalised or (tokens[j + 1].text in PARTICLES and j + 2 < n
-                                                       and tokens[j + 2].capitalised)):
+            while j + 1 < n and _continues(tokens, j + 1, masked) \
+                    and (tokens[j + 1].capitalised or (j + 2 < n and tokens[j + 2].capitalised)):
                 j += 1
             if j > i:
                 runs.append((tokens[i].start, tokens[j].end))
@@ -208,10 +214,8 @@ class Recognizer:
             if not (tok.capitalised or lead_article):
                 continue
             for j in range(i, min(n, i + MAX_WORDS)):
-                if j > i:
-                    t = tokens[j]
-                    if masked[j] or t.sep not in (" ", "-") or not (t.capitalised or t.text in PARTICLES):
-                        break
+                if j > i and not _continues(tokens, j, masked):
+                    break
                 if tokens[j].capitalised:
                     out.append((i, j))
         return out
@@ -277,8 +281,7 @@ class Recognizer:
                     break
                 a = j + 1
                 b = a
-                while b + 1 < len(tokens) and b - a < MAX_WORDS - 1 and tokens[b + 1].sep in (" ", "-") \
-                        and (tokens[b + 1].capitalised or tokens[b + 1].text in PARTICLES):
+                while b + 1 < len(tokens) and b - a < MAX_WORDS - 1 and _continues(tokens, b + 1, masked):
                     b += 1
                 while b > a and not tokens[b].capitalised:
                     b -= 1
@@ -296,3 +299,15 @@ class Recognizer:
                 by_start[item.start] = item
                 last = item
         spans.extend(added)
+
+
+def _continues(tokens: list[Token], j: int, masked: list[bool]) -> bool:
+    """Whether token ``j`` can extend a name that reached token ``j - 1``."""
+    t = tokens[j]
+    if masked[j]:
+        return False
+    if t.sep == " " or t.sep == "-":
+        if t.capitalised:
+            return t.text.lower() not in DATE_WORDS
+        return t.text in PARTICLES or (t.text in EZAFE and t.sep == "-")
+    return t.sep == ". " and t.capitalised and tokens[j - 1].text in DOTTED_OPENERS

@@ -11,7 +11,11 @@ from typing import NamedTuple
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w'’‘`ʿʾ]*[^\W_])?")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Sentence ends: . ! ? followed by space and an upper-case letter or a quote, or a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
+# Not after an abbreviation that comes before a name: "St. Paul", "Gen. Smith".
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bSt\.)(?<!\bMt\.)(?<!\bFt\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)"
+                           r"(?<!\bDr\.)(?<!\bGen\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bSgt\.)(?<!\bSen\.)"
+                           r"(?<!\bRep\.)(?<!\bGov\.)(?<!\bCapt\.)(?<!\bMaj\.)"
+                           r"[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
 
 
 class Token(NamedTuple):
@@ -31,7 +35,7 @@ _PARTICLE = r"(?:al|el|ar|as|ash|ad|az|ez|at|an|ul|bin|ibn|bani|of|de|la)"
 # "al-Hader"). Only these can name places, so only these are split into words.
 _REGION = re.compile(
     rf"(?<![\w'’])(?:(?:al|el|ar|as|ash|ad|az|ez|at|an)[ -](?={_CAP}))?{_CAP}[\w'’‘`ʿʾ.]*"
-    rf"(?:[ -](?:{_PARTICLE}[ -])*{_CAP}[\w'’‘`ʿʾ.]*)*")
+    rf"(?:[ -](?:{_PARTICLE}[ -]|[ei]-)*{_CAP}[\w'’‘`ʿʾ.]*)*")
 
 
 def tokenize_capitalised(text: str) -> list[Token]:

@@ -1,0 +1,191 @@
+"""Where an event happened: the places a sentence ties to one event word.
+
+Given the event word ("captured", "shelled", "killed") and the places the geoparser found, the place of
+that event is, in order of preference:
+
+1. what the verb took, when it is a place: "captured the southwestern town of Huddur", "captured Kandahar
+   and nearby Helmand" (its object, and the list that goes on from it);
+2. what was taken, in the passive: "Kisangani was captured", "Eastern Slavonia, the last Serb-held part of
+   Croatia, was captured";
+3. where the verb's clause puts it: "captured in Ramadi", "captured near the P-35 Radar Base", and failing
+   that a place set before the verb ("In Jdeideh, troops captured ...").
+
+Not where it came from ("captured East Jerusalem from Jordan"), not a point it is measured from ("50 km
+west of Baghdad"), and not a place in another clause ("... months after militants attacked Rawalpindi").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from geo.geoparse.tokens import Sentences
+
+# Words that end the verb's object: the place after them is not what was taken.
+_NOT_OBJECT = frozenset(
+    "from by with after before during to for against that which who whom whose when while because since than "
+    "until was were is are had has have been be being said says told".split())
+# What a verb of capture takes when it is no capture: "captured the title", "captured the attention of",
+# "captured on film", "captured by surveillance cameras".
+_OTHER_SENSE = re.compile(
+    r"^\s*(?:(?:the|a|an|his|her|its|their|this|that|[\w-]+'s|\d+|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|first|second|third|fourth|fifth|[\w-]+th|new|early|late|more|most|many|some|several|all|top|"
+    r"career|world|national|public)\s+){0,4}"
+    r"(?:titles?|medals?|gold|silver|bronze|crowns?|championships?|cups?|trophy|trophies|races?|wins?|victory|"
+    r"victories|lead|wickets?|points?|attention|imagination|hearts?|minds?|mood|spirit|essence|votes?|seats?|"
+    r"percent|images?|pictures?|photos?|footage|market|share|stage|pole|record|headlines?|nomination)\b"
+    r"|^\s*(?:on|in)\s+(?:film|camera|video|tape|cameras?|photographs?)\b"
+    r"|^\s*by\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:cameras?|camera crews?|photographers?|lens)\b", re.I)
+# Prepositions that put an event at a place.
+_LOCATIVE = r"in|at|near|outside|inside|on|around|across|over|throughout|within|along|off|through|into"
+_DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|central)(?:ern)?"
+# "in X", "near the border city of X", "outside his Freetown home", "in the western part of southern X":
+# the preposition, a determiner, up to three lower-case words, an optional "of", a direction.
+_AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?(?:[a-z][\w’'-]*\s+){{0,3}}?"
+                 rf"(?:of\s+(?:the\s+)?)?(?:{_DIRECTION}\s+)?$", re.I)
+# "50 km west of X", "120 kilometers (75 miles) south of X", "10 miles from X": the distance is measured
+# from X; the event is elsewhere.
+_MEASURED_FROM = re.compile(rf"\b(?:km|kilometers|kilometres|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:{_DIRECTION}\s+)?"
+                            r"(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
+# The verb in the passive, after its subject: "X was captured", "X, ..., has been captured".
+_PASSIVE_GAP = re.compile(r"^(?:\s*,[^,;]{1,120},)?\s+(?:(?:was|were|is|are|has been|have been|had been|being|"
+                          r"been|be)\s+)(?:\w+ly\s+)?$", re.I)
+_PLACE_NOUN = r"(?:town|towns|village|villages|city|cities|capital|base|bases|locality|localities|district|" \
+              r"province|region|area|airport|island|port|camp|stronghold|hill|mountain|neighbou?rhood|suburb)"
+# Between a list's items: "A, B and nearby C", "A and the town of B", "in A, in the city of B and in C".
+_LIST_GAP = re.compile(rf"^\s*(?:,\s*(?:and\s+|or\s+)?|(?:and|or)\s+)(?:(?:in|at|near)\s+)?"
+                       rf"(?:(?:the|nearby|neighbouring|neighboring)\s+)?(?:(?:{_DIRECTION}|[a-z]+)\s+)?"
+                       rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?$", re.I)
+# What ends the verb's clause. A hard break starts another event ("... which", "; ", "-- "); past a soft
+# one ("after", "while") a place is still taken when the clause itself names none ("captured after a
+# gunbattle in southern Karachi").
+_HARD_BREAK = re.compile(r"[;:(\"“]|--|—|\s_\s|,\s+(?:but|and|which|who|where|said|says|according)\b|"
+                         r"\b(?:which|who|whose|where|that|but)\b|\b(?:said|says|told|according to)\b", re.I)
+_SOFT_BREAK = re.compile(r"\b(?:after|before|when|while|as|because|until|since|during)\b", re.I)
+MAX_OBJECT_GAP = 60  # characters between the verb and its object
+MAX_OBJECT_WORDS = 6
+
+
+def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], *,
+                 events: Iterable[dict] = (), sentences: Sentences | None = None) -> list[dict]:
+    """The toponyms (``geo.parse`` output items, with ``start``/``end``) naming where the event at the
+    word ``text[trigger[0]:trigger[1]]`` happened, in text order; empty when the sentence does not say.
+
+    ``events`` are the document's extracted events: when some were read off this very word, their
+    places are the answer.
+    """
+    t0, t1 = trigger
+    word = text[t0:t1].lower()
+    s0, s1 = (sentences or Sentences(text)).span(t0)
+    read = [e["place"] for e in events
+            if (e.get("cue") or "").lower().split()[:1] == [word] and t0 - 80 <= e["place"].get("start", -1)
+            and s0 <= e["place"]["start"] < s1]
+    if read:
+        return _dedupe(read)
+    places = sorted((t for t in toponyms if t.get("start") is not None), key=lambda t: t["start"])
+    places = [p for p in places if s0 <= p["start"] and p["end"] <= s1]
+    if not places:
+        return []
+    if _OTHER_SENSE.match(text, t1):
+        return []  # "captured the title", "captured on film"
+    after = [p for p in places if p["start"] >= t1]
+    before = [p for p in places if p["end"] <= t0]
+    hard = _break(_HARD_BREAK, text, t1, s1)
+    soft = _break(_SOFT_BREAK, text, t1, hard)
+
+    obj = _object(text, t1, soft, after)
+    if obj:
+        return obj
+    here = [p for p in after if p["start"] < soft and _locative(text, p)]
+    if here:
+        return _list_from(text, here[0], after, soft)
+    subject = _passive_subject(text, t0, before)
+    if subject:
+        return [subject]
+    there = [p for p in after if soft <= p["start"] < hard and _locative(text, p)]
+    if there:
+        return _list_from(text, there[0], after, hard)
+    for p in reversed(before):  # one set before the verb: "In Jenin, troops captured ..."
+        if _locative(text, p) and not _HARD_BREAK.search(text, p["end"], t0):
+            return _list_from(text, p, before, t0)
+    return []
+
+
+def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict]:
+    if not after or after[0]["start"] > clause_end:
+        return []
+    first = after[0]
+    gap = text[t1:first["start"]]
+    # "captured the capital, Kabul": a comma only right after a place noun.
+    gap_words = re.sub(rf"\b{_PLACE_NOUN},\s*$", "", gap, flags=re.I)
+    if len(gap) > MAX_OBJECT_GAP or not re.fullmatch(r"[\s\w’'-]*", gap_words):
+        return []
+    words = gap.lower().split()
+    if len(words) > MAX_OBJECT_WORDS or any(w in _NOT_OBJECT for w in words) or _MEASURED_FROM.search(gap):
+        return []
+    if _AT.search(gap) and not re.search(r"\bof\s+(?:the\s+)?$", gap, re.I):
+        return []  # "captured in X" is where, read below
+    if text[first["end"]:first["end"] + 2] in ("'s", "’s"):
+        return []  # "captured Japan's top gangster": a possessor, not the thing taken
+    return _list_from(text, first, after, clause_end)
+
+
+def _list_from(text: str, first: dict, places: list[dict], limit: int) -> list[dict]:
+    """``first`` and the places listed after it: "A, B and C", "in A and in the town of B"."""
+    out = [first]
+    for p in places:
+        if p["start"] <= out[-1]["start"]:
+            continue
+        if p["start"] > limit or not _LIST_GAP.match(text[out[-1]["end"]:p["start"]]):
+            break
+        if _qualifies(text, out[-1], p):
+            break  # "Kismayo, Somalia": where the first is, not a second place
+        out.append(p)
+    return out
+
+
+def _qualifies(text: str, prev: dict, p: dict) -> bool:
+    """``p`` names the country or region ``prev`` is in ("Nairobi, Kenya", "Kismayo, Somalia's ...")."""
+    gap = text[prev["end"]:p["start"]].strip()
+    if gap != ",":
+        return False
+    if text[p["end"]:p["end"] + 2] in ("'s", "’s"):
+        return True
+    code = p.get("feature_code") or ""
+    return code.startswith(("PCL", "ADM1", "ADM2")) and code != (prev.get("feature_code") or "")
+
+
+def _passive_subject(text: str, t0: int, before: list[dict]) -> dict | None:
+    for p in reversed(before[-3:]):
+        gap = text[p["end"]:t0]
+        if _locative(text, p) and not gap.lstrip().startswith(","):
+            continue  # "those held in Iraq were captured": not the subject
+        if _PASSIVE_GAP.match(gap):
+            # With an apposition, the subject is the first place, not one inside the apposition.
+            return p if not gap.lstrip().startswith(",") or _subject_start(text, p) else None
+    return None
+
+
+def _subject_start(text: str, p: dict) -> bool:
+    """The place opens its clause: "Vukovar, ...", "The Gilo neighborhood, ...", "the town of X, ..."."""
+    head = text[max(0, p["start"] - 40):p["start"]]
+    return re.search(r"(?:^|[.!?;:]\s*|\b(?:the|The)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?|^\s*)$", head) is not None
+
+
+def _locative(text: str, p: dict) -> bool:
+    head = text[max(0, p["start"] - 45):p["start"]]
+    return _AT.search(head) is not None and _MEASURED_FROM.search(head) is None
+
+
+def _break(pattern: re.Pattern[str], text: str, start: int, end: int) -> int:
+    m = pattern.search(text, start, end)
+    return m.start() if m else end
+
+
+def _dedupe(places: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for p in sorted(places, key=lambda p: p["start"]):
+        if p["start"] not in seen:
+            seen.add(p["start"])
+            out.append(p)
+    return out

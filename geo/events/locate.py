@@ -28,12 +28,11 @@ _NOT_OBJECT = frozenset(
 # What a verb of capture takes when it is no capture: "captured the title", "captured the attention of",
 # "captured on film", "captured by surveillance cameras".
 _OTHER_SENSE = re.compile(
-    r"^\s*(?:(?:the|a|an|his|her|its|their|this|that|[\w-]+'s|\d+|one|two|three|four|five|six|seven|eight|nine|"
-    r"ten|first|second|third|fourth|fifth|[\w-]+th|new|early|late|more|most|many|some|several|all|top|"
-    r"career|world|national|public)\s+){0,4}"
+    r"^\s*(?:[\w'’.-]+\s+){0,4}?"
     r"(?:titles?|medals?|gold|silver|bronze|crowns?|championships?|cups?|trophy|trophies|races?|wins?|victory|"
-    r"victories|lead|wickets?|points?|attention|imagination|hearts?|minds?|mood|spirit|essence|votes?|seats?|"
-    r"percent|images?|pictures?|photos?|footage|market|share|stage|pole|record|headlines?|nomination)\b"
+    r"victories|lead|wickets?|points?|rounds?|match|matches|attention|imagination|hearts?|minds?|mood|spirit|"
+    r"essence|votes?|seats?|governorship|presidency|nomination|primary|percent|images?|pictures?|photos?|"
+    r"footage|market|share|stage|pole|record|headlines?)\b"
     r"|^\s*(?:on|in)\s+(?:film|camera|video|tape|cameras?|photographs?)\b"
     r"|^\s*by\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:cameras?|camera crews?|photographers?|lens)\b", re.I)
 # Prepositions that put an event at a place.
@@ -48,14 +47,21 @@ _AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?(?
 _MEASURED_FROM = re.compile(rf"\b(?:km|kilometers|kilometres|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:{_DIRECTION}\s+)?"
                             r"(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
 # The verb in the passive, after its subject: "X was captured", "X, ..., has been captured".
-_PASSIVE_GAP = re.compile(r"^(?:\s*,[^,;]{1,120},)?\s+(?:(?:was|were|is|are|has been|have been|had been|being|"
-                          r"been|be)\s+)(?:\w+ly\s+)?$", re.I)
+_PASSIVE_GAP = re.compile(r"^(?:\s+(?:in|of|near|on)\s+[^,;.]{1,40}?)?(?:\s*,[^;]{1,120},)?\s+"
+                          r"(?:(?:was|were|is|are|has been|have been|had been|being|been|be)\s+)(?:\w+ly\s+)?$", re.I)
+# A person in the sentence: then "X was captured" is more likely a man than a town.
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 _PLACE_NOUN = r"(?:town|towns|village|villages|city|cities|capital|base|bases|locality|localities|district|" \
               r"province|region|area|airport|island|port|camp|stronghold|hill|mountain|neighbou?rhood|suburb)"
-# Between a list's items: "A, B and nearby C", "A and the town of B", "in A, in the city of B and in C".
-_LIST_GAP = re.compile(rf"^\s*(?:,\s*(?:and\s+|or\s+)?|(?:and|or)\s+)(?:(?:in|at|near)\s+)?"
-                       rf"(?:(?:the|nearby|neighbouring|neighboring)\s+)?(?:(?:{_DIRECTION}|[a-z]+)\s+)?"
-                       rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?$", re.I)
+# Between a list's items: "A, B and nearby C", "A and the town of B", "in A, and in the city of B",
+# "A, including the walled B". A bare comma takes a name only: "X, the capital of Y" is not a list.
+_LIST_GAP = re.compile(
+    rf"^\s*(?:,\s*(?:including\s+(?:the\s+)?(?:[a-z]+\s+)?|(?:in|at)\s+)?|"
+    rf"(?:,\s*)?(?:and|or|as well as)\s+(?:(?:in|at|near)\s+)?(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
+    rf"(?:(?:{_DIRECTION}|[a-z]+)\s+)?(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
+# "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
+# place another; the one after is meant.
+_ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{_PLACE_NOUN}s?\s+(?:of|at|in)\s+(?:the\s+)?$")
 # What ends the verb's clause. A hard break starts another event ("... which", "; ", "-- "); past a soft
 # one ("after", "while") a place is still taken when the clause itself names none ("captured after a
 # gunbattle in southern Karachi").
@@ -88,6 +94,7 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
         return []
     if _OTHER_SENSE.match(text, t1):
         return []  # "captured the title", "captured on film"
+    places = _unattributed(text, places)
     after = [p for p in places if p["start"] >= t1]
     before = [p for p in places if p["end"] <= t0]
     hard = _break(_HARD_BREAK, text, t1, s1)
@@ -99,16 +106,29 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     here = [p for p in after if p["start"] < soft and _locative(text, p)]
     if here:
         return _list_from(text, here[0], after, soft)
+    person = _PRONOUN.search(text, s0, s1) is not None
     subject = _passive_subject(text, t0, before)
-    if subject:
+    if subject and not person:
         return [subject]
     there = [p for p in after if soft <= p["start"] < hard and _locative(text, p)]
     if there:
         return _list_from(text, there[0], after, hard)
-    for p in reversed(before):  # one set before the verb: "In Jenin, troops captured ..."
-        if _locative(text, p) and not _HARD_BREAK.search(text, p["end"], t0):
-            return _list_from(text, p, before, t0)
-    return []
+    # Set before the verb: "In the village of Jdeideh near Jenin, troops captured ...": the first place
+    # of that stretch, the others refine it.
+    fronted = [p for p in before if _locative(text, p) and not _HARD_BREAK.search(text, p["end"], t0)]
+    if fronted:
+        return _list_from(text, fronted[0], before, t0)
+    return [subject] if subject else []
+
+
+def _unattributed(text: str, places: list[dict]) -> list[dict]:
+    out = []
+    for i, p in enumerate(places):
+        nxt = places[i + 1] if i + 1 < len(places) else None
+        if nxt is not None and _ATTRIBUTIVE.match(text[p["end"]:nxt["start"]]):
+            continue
+        out.append(p)
+    return out
 
 
 def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict]:
@@ -162,7 +182,8 @@ def _passive_subject(text: str, t0: int, before: list[dict]) -> dict | None:
             continue  # "those held in Iraq were captured": not the subject
         if _PASSIVE_GAP.match(gap):
             # With an apposition, the subject is the first place, not one inside the apposition.
-            return p if not gap.lstrip().startswith(",") or _subject_start(text, p) else None
+            if not gap.lstrip().startswith(",") or _subject_start(text, p):
+                return p
     return None
 
 

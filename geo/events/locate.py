@@ -40,7 +40,8 @@ _LOCATIVE = r"in|at|near|outside|inside|on|around|across|over|throughout|within|
 _DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|central)(?:ern)?"
 # "in X", "near the border city of X", "outside his Freetown home", "in the western part of southern X":
 # the preposition, a determiner, up to three lower-case words, an optional "of", a direction.
-_AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?(?:[a-z][\w’'-]*\s+){{0,3}}?"
+_AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
+                 rf"(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*\s+){{0,3}}?"
                  rf"(?:of\s+(?:the\s+)?)?(?:{_DIRECTION}\s+)?$", re.I)
 # "50 km west of X", "120 kilometers (75 miles) south of X", "10 miles from X": the distance is measured
 # from X; the event is elsewhere.
@@ -61,12 +62,26 @@ _LIST_GAP = re.compile(
     rf"(?:(?:{_DIRECTION}|[a-z]+)\s+)?(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
 # "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
 # place another; the one after is meant.
-_ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{_PLACE_NOUN}s?\s+(?:of|at|in)\s+(?:the\s+)?$")
+_ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{_PLACE_NOUN}s?\s+(?:of|at|in)\s+(?:the\s+)?$|"
+                          rf"^['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
+# Words that may follow a place the verb took; any other lower-case word makes the place a modifier of
+# what was taken ("captured new US champion X", "captured Kosovo rebels").
+_AFTER_OBJECT = frozenset(
+    "and or in on at from after before by with late early last this that which who where near during for to as "
+    "along when while since until but yet then again also itself without within inside outside into over under "
+    "following amid despite through across toward towards yesterday today tonight overnight earlier later "
+    "recently briefly quickly finally back is was were are has had have".split())
 # What ends the verb's clause. A hard break starts another event ("... which", "; ", "-- "); past a soft
 # one ("after", "while") a place is still taken when the clause itself names none ("captured after a
 # gunbattle in southern Karachi").
-_HARD_BREAK = re.compile(r"[;:(\"“]|--|—|\s_\s|,\s+(?:but|and|which|who|where|said|says|according)\b|"
-                         r"\b(?:which|who|whose|where|that|but)\b|\b(?:said|says|told|according to)\b", re.I)
+_HARD_BREAK = re.compile(
+    r"[;:(\"“]|--|—|\s_\s|,\s+(?:but|and|which|who|where|said|says|according)\b|"
+    r"\b(?:which|who|whose|where|that|but)\b|\b(?:said|says|told|according to)\b|"
+    # another verb joined on: "was captured in 2005 and face charges", "... and Varela was killed"
+    r"\b(?:and|or)\s+(?:[\w-]+\s+){0,3}?(?:was|were|is|are|has|have|had|will|would|face|faces|faced|"
+    r"remain|remains|remained|then)\b|"
+    r"\b(?:vow|vowed|vows|plan|plans|planned|threaten|threatened|hope|hoped|try|tried|seek|sought|want|wants|"
+    r"wanted|aim|aims|aimed)\s+to\b", re.I)
 _SOFT_BREAK = re.compile(r"\b(?:after|before|when|while|as|because|until|since|during)\b", re.I)
 MAX_OBJECT_GAP = 60  # characters between the verb and its object
 MAX_OBJECT_WORDS = 6
@@ -147,6 +162,10 @@ def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict
         return []  # "captured in X" is where, read below
     if text[first["end"]:first["end"] + 2] in ("'s", "’s"):
         return []  # "captured Japan's top gangster": a possessor, not the thing taken
+    follower = re.match(r"\s+([a-z][\w-]*)", text[first["end"]:first["end"] + 30])
+    if follower and follower.group(1) not in _AFTER_OBJECT and not re.fullmatch(_PLACE_NOUN + "s?",
+                                                                                  follower.group(1)):
+        return []  # "captured new US champion Bernard Williams"
     return _list_from(text, first, after, clause_end)
 
 

@@ -21,6 +21,7 @@ class Cue:
     words: str  # folded, e.g. "air base"
     position: str  # "before" or "after" the name
     prefers: tuple[str, ...]  # feature classes ("S") or class.code ("S.AIRB")
+    in_name: bool = False  # capitalised after a name, the word is part of it ("Tishreen Dam")
 
 
 @dataclass
@@ -56,7 +57,8 @@ def load(extra_not_places: Path | None = None) -> Lexicon:
     with open(DATA / "cues.tsv", encoding="utf-8", newline="") as f:
         rows = [r for r in f if not r.startswith("#")]
     for row in csv.DictReader(rows, delimiter="\t"):
-        cues.append(Cue(fold(row["cue"]), row["position"], tuple(row["prefers"].split(","))))
+        cues.append(Cue(fold(row["cue"]), row["position"], tuple(row["prefers"].split(",")),
+                        (row.get("in_name") or "no").strip() == "yes"))
     return Lexicon(not_places=not_places, common=common, demonyms=_demonyms(), cues=cues)
 
 
@@ -67,8 +69,9 @@ def _demonyms() -> frozenset[str]:
     out: set[str] = set()
     for path in (Path(countryinfo.__file__).parent / "data").glob("*.json"):
         with open(path, encoding="utf-8") as f:
-            demonym = (json.load(f).get("demonym") or "").strip()
-        if demonym:
+            info = json.load(f)
+        demonym = (info.get("demonym") or "").strip()
+        if demonym and fold(demonym) != fold(info.get("name") or ""):  # Gibraltar, Djibouti: the place
             d = fold(demonym)
             out.update({d, d + "s"})
     out.update(fold(w) for w in _lines(DATA / "demonyms.txt"))

@@ -74,6 +74,9 @@ class Span:
     in_list: bool = False  # found as an item of a cued list
     after_the: bool = False  # "the Levant": right after a lowercase "the"
     part_of: str | None = None  # "the Old City section of Homs": the place it is a part of
+    # "Tishreen Dam": looked up as "Tishreen", reported with the feature word that is part of its name.
+    name_end: int | None = None
+    name_text: str | None = None
 
 class Recognizer:
     def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str]) -> None:
@@ -81,6 +84,7 @@ class Recognizer:
         self.keys = name_keys
         self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
         self.cue_after = lexicon.cue_after()
+        self.in_name = {w: c for w, c in self.cue_after.items() if c.in_name}
         self.cue_before = lexicon.cue_before()
 
         def alternation(words) -> str:
@@ -225,6 +229,20 @@ class Recognizer:
         single = i == j
         if single and f in self.lx.demonyms:
             return None
+        feature = None if single else self._feature_end(tokens, i, j)
+        if feature is not None and k not in self.keys:
+            words, cue = feature
+            prefix = text[first.start:tokens[j - words].end]
+            bare = fold_many([prefix])[0]
+            if bare not in self.lx.demonyms and variant_keys_many([bare])[0] in self.keys:
+                # "Tishreen Dam": looked up as Tishreen, reported with its feature word.
+                span = self._accept(text, tokens, i, j - words, prefix, bare, variant_keys_many([bare])[0],
+                                    sentences)
+                if span is not None:
+                    span.name_end, span.name_text = tokens[j].end, s
+                return span
+            return Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=False,
+                        sentence_start=sentences.is_start(first.start))  # "Persian Gulf", "Kodori Gorge"
         if not single and fold(first.text) in self.lx.demonyms and first.text not in ("Saudi",):
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         if single and f in self.lx.common and first.text not in self.abbreviations:
@@ -242,6 +260,17 @@ class Recognizer:
         span = Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=known,
                     sentence_start=sentences.is_start(first.start))
         return span
+
+    def _feature_end(self, tokens: list[Token], i: int, j: int) -> tuple[int, Cue] | None:
+        """(number of words, cue) when the run ends in a capitalised feature word: "... Gorge", "... Gas Fields"."""
+        if not self.in_name or not tokens[j].capitalised:
+            return None
+        for words in (2, 1):
+            if j - words + 1 > i:
+                cue = self.in_name.get(" ".join(t.text.lower() for t in tokens[j - words + 1:j + 1]))
+                if cue is not None:
+                    return words, cue
+        return None
 
     def _cue(self, text: str, tokens: list[Token], i: int, j: int) -> Cue | None:
         m = self._after.match(text, tokens[j].end, tokens[j].end + 40)

@@ -297,7 +297,8 @@ def _median_point(points: list[Coordinate]) -> Coordinate | None:
 
 def to_record(r: Resolved, sentences: Sentences) -> dict:
     s = r.span
-    rec = {"text": s.text, "start": s.start, "end": s.end, "sentence": sentences.at(s.start)}
+    rec = {"text": s.name_text or s.text, "start": s.start, "end": s.name_end or s.end,
+           "sentence": sentences.at(s.start)}
     alternatives = [{"id": m.place.id, "name": m.place.name, "lat": m.place.lat, "lon": m.place.lon,
                      "country": m.place.country, "score": round(m.score, 4)} for m in r.candidates]
     if r.match is None:

@@ -134,3 +134,46 @@ def test_a_cue_makes_a_place_but_not_a_far_namesake_of_another_spelling(parser):
     qalamoun = by_text["Qalamoun"]  # not Kerman, Iran: unplaced (the default) or a Syrian Qalmun (SY.zip)
     assert (qalamoun["lat"] is None and "mountains" in qalamoun["reason"]) or qalamoun["country"] == "SY"
     assert by_text["Raqa"]["country"] == "SY"  # a cue still lets a near spelling through
+
+
+def test_a_date_ends_a_name(parser):
+    doc = parser.parse("Militia captured the southwestern town of Huddur Tuesday after a battle.")
+    assert [t["text"] for t in doc["toponyms"]] == ["Huddur"]
+
+
+def test_abbreviated_saints_and_the_persian_ezafe_are_one_name(parser):
+    doc = parser.parse("Olson was captured in 1999 in St. Paul, Minnesota. The Taliban took Mazar-e-Sharif in August.")
+    found = {t["text"]: t for t in doc["toponyms"]}
+    assert found["St. Paul"]["country"] == "US", found
+    assert found["Mazar-e-Sharif"]["country"] == "AF", found
+    assert "Paul" not in found and "Mazar" not in found
+
+
+def test_a_feature_word_written_with_a_capital_is_part_of_the_name(parser):
+    text = "Sailors were seized in the Persian Gulf. Fighters reached the Tishreen Dam, not the Qalamoun mountains."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    gulf = found["Persian Gulf"]  # a demonym, then a feature: a place the gazetteer lacks
+    assert text[gulf["start"]:gulf["end"]] == "Persian Gulf" and gulf["lat"] is None and "gulf" in gulf["reason"]
+    dam = found["Tishreen Dam"]
+    assert text[dam["start"]:dam["end"]] == "Tishreen Dam"
+    assert "Qalamoun" in found and "Qalamoun mountains" not in found  # lower case: a description
+
+
+def test_a_country_is_not_a_small_town_of_its_name(parser):
+    text = ("Police in Columbus, Ohio, and in Dayton, Ohio, said the pianist, who grew up in Akron, Ohio, "
+            "left Russia in 1990.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert found["Russia"]["country"] == "RU", found["Russia"]
+
+
+def test_a_country_whose_demonym_is_its_name_is_a_place(parser):
+    doc = parser.parse("Gibraltar was captured in 1704.")
+    assert [(t["text"], t["country"]) for t in doc["toponyms"]] == [("Gibraltar", "GI")]
+
+
+def test_abbreviations_before_names_and_numbers_do_not_end_sentences():
+    from geo.geoparse.tokens import Sentences
+
+    text = "Smith was captured Oct. 9 in St. Paul by Gen. Jones. Then he left."
+    assert Sentences(text).at(text.index("Paul")) == "Smith was captured Oct. 9 in St. Paul by Gen. Jones."
+    assert Sentences(text).at(text.index("Then")) == "Then he left."

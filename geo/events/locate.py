@@ -25,16 +25,6 @@ from geo.geoparse.tokens import Sentences
 _NOT_OBJECT = frozenset(
     "from by with after before during to for against that which who whom whose when while because since than "
     "until was were is are had has have been be being said says told".split())
-# What a verb of capture takes when it is no capture: "captured the title", "captured the attention of",
-# "captured on film", "captured by surveillance cameras".
-_OTHER_SENSE = re.compile(
-    r"^\s*(?:[\w'’.-]+\s+){0,4}?"
-    r"(?:titles?|medals?|gold|silver|bronze|crowns?|championships?|cups?|trophy|trophies|races?|wins?|victory|"
-    r"victories|lead|wickets?|points?|rounds?|match|matches|attention|imagination|hearts?|minds?|mood|spirit|"
-    r"essence|votes?|seats?|governorship|presidency|nomination|primary|percent|images?|pictures?|photos?|"
-    r"footage|market|share|stage|pole|record|headlines?)\b"
-    r"|^\s*(?:on|in)\s+(?:film|camera|video|tape|cameras?|photographs?)\b"
-    r"|^\s*by\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:cameras?|camera crews?|photographers?|lens)\b", re.I)
 # Prepositions that put an event at a place.
 _LOCATIVE = r"in|at|near|outside|inside|on|around|across|over|throughout|within|along|off|through|into"
 _DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|central)(?:ern)?"
@@ -48,7 +38,7 @@ _AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
 _MEASURED_FROM = re.compile(rf"\b(?:km|kilometers|kilometres|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:{_DIRECTION}\s+)?"
                             r"(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
 # The verb in the passive, after its subject: "X was captured", "X, ..., has been captured".
-_PASSIVE_GAP = re.compile(r"^(?:\s+(?:in|of|near|on)\s+[^,;.]{1,40}?)?(?:\s*,[^;]{1,120},)?\s+"
+_PASSIVE_GAP = re.compile(r"^(?:\s+(?:in|of|near|on)\s+[^,;.]{1,40}?)?(?:\s*,[^;]{1,120},|,)?\s+"
                           r"(?:(?:was|were|is|are|has been|have been|had been|being|been|be)\s+)(?:\w+ly\s+)?$", re.I)
 # A person in the sentence: then "X was captured" is more likely a man than a town.
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
@@ -107,8 +97,6 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     places = [p for p in places if s0 <= p["start"] and p["end"] <= s1]
     if not places:
         return []
-    if _OTHER_SENSE.match(text, t1):
-        return []  # "captured the title", "captured on film"
     places = _unattributed(text, places)
     after = [p for p in places if p["start"] >= t1]
     before = [p for p in places if p["end"] <= t0]
@@ -201,7 +189,8 @@ def _passive_subject(text: str, t0: int, before: list[dict]) -> dict | None:
             continue  # "those held in Iraq were captured": not the subject
         if _PASSIVE_GAP.match(gap):
             # With an apposition, the subject is the first place, not one inside the apposition.
-            if not gap.lstrip().startswith(",") or _subject_start(text, p):
+            appositive = gap.count(",") == 1 and text[max(0, p["start"] - 2):p["start"]] == ", "
+            if not gap.lstrip().startswith(",") or appositive or _subject_start(text, p):
                 return p
     return None
 

@@ -43,6 +43,9 @@ def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:
     return any(x == p.feature_class or x == f"{p.feature_class}.{p.feature_code}" for x in prefers)
 
 
+COUNTRY_NAMESAKE = 0.22  # the largest focus bonus (0.12) and spatial pull (0.1) together
+
+
 def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), text: str | None = None
             ) -> list[Resolved]:
     lookups: dict[str, list[Match]] = {}
@@ -140,6 +143,11 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             if any(m.tier == "exact" for m in inside):
                 cands = inside
         ranked = [(first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands]
+        if any(m.tier == "exact" and m.place.feature_code == "PCLI" for m in cands):
+            # "Russia" is the country, not Russia, Ohio, even in a story set in Ohio: a small town that
+            # bears a country's name gets neither the focus bonus nor the pull of its neighbours.
+            ranked = [(sc - COUNTRY_NAMESAKE if m.place.feature_class == "P" and m.place.population < 100_000
+                       else sc, m) for sc, m in ranked]
         if len(ranked) > 1:
             ranked.sort(key=lambda x: -x[0])
         ranked_for[setting] = ranked

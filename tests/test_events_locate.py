@@ -1,0 +1,106 @@
+"""Where an event happened: geo.events.locate.event_places on sentences of the phrasings it must read.
+
+The places are given by hand (as the geoparser would report them), so each test is about the linking
+alone: which of the sentence's places the event word ties to.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.events.locate import event_places
+
+
+def _places(text: str, *names: str, codes: dict[str, str] | None = None) -> list[dict]:
+    out, at = [], 0
+    for name in names:
+        start = text.index(name, at)
+        out.append({"text": name, "start": start, "end": start + len(name),
+                    "feature_code": (codes or {}).get(name, "PPL")})
+        at = start + len(name)
+    return out
+
+
+def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] | None = None) -> list[str]:
+    start = text.index(verb)
+    found = event_places(text, _places(text, *names, codes=codes), (start, start + len(verb)))
+    return [p["text"] for p in found]
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # the verb's object, with the words between a verb and a place it took
+    ("Somali militia captured the southwestern town of Huddur on Tuesday.", ("Huddur",), ["Huddur"]),
+    ("Sassou-Nguesso's forces captured the capital Brazzaville on Wednesday.", ("Brazzaville",), ["Brazzaville"]),
+    ("They captured the country's second largest city, Lubumbashi, on Wednesday.", ("Lubumbashi",),
+     ["Lubumbashi"]),
+    # a list that goes on from the object, but not an apposition or the country it is in
+    ("The Taliban captured Kandahar and nearby Helmand last autumn.", ("Kandahar", "Helmand"),
+     ["Kandahar", "Helmand"]),
+    ("The rebels captured Kisangani, capital of Haut Zaire province, on March 15.", ("Kisangani", "Haut Zaire"),
+     ["Kisangani"]),
+    ("Last month they captured Kismayo, Somalia's third city.", ("Kismayo", "Somalia"), ["Kismayo"]),
+    ("Israel captured east Jerusalem, including the walled Old City, from Jordan in 1967.",
+     ("Jerusalem", "Old City", "Jordan"), ["Jerusalem", "Old City"]),
+    # not where it was taken from, nor what a distance is measured from
+    ("British forces captured Gibraltar from Spain in 1704.", ("Gibraltar", "Spain"), ["Gibraltar"]),
+    ("The two were captured in a raid in a city 50 kilometers (30 miles) west of Baghdad.", ("Baghdad",), []),
+    # the passive: what was taken, or where a person was taken
+    ("Kisangani was captured last month.", ("Kisangani",), ["Kisangani"]),
+    ("Eastern Slavonia, the last Serb-held part of Croatia, was captured by the Serbs in 1991.",
+     ("Eastern Slavonia", "Croatia"), ["Eastern Slavonia"]),
+    ("The former UN-protected area of Srebrenica in eastern Bosnia was captured by Bosnian Serbs in July 1995.",
+     ("Srebrenica", "Bosnia"), ["Srebrenica"]),
+    ("Hamdan was captured at a roadblock in Afghanistan in November 2001.", ("Hamdan", "Afghanistan"),
+     ["Afghanistan"]),
+    ("Santacruz was captured July 4 as he dined at a restaurant in northern Bogota.", ("Santacruz", "Bogota"),
+     ["Bogota"]),
+    # the clause's locative, lists of them, and one set before the verb
+    ("Ramzi Binalshibh was captured after a gunbattle in the southern city of Karachi.", ("Karachi",),
+     ["Karachi"]),
+    ("The detainees were captured in Kenya and Somalia, then moved to Ethiopia.",
+     ("Kenya", "Somalia", "Ethiopia"), ["Kenya", "Somalia"]),
+    ("In the village of Jdeideh near Jenin, troops captured two Palestinians.", ("Jdeideh", "Jenin"),
+     ["Jdeideh"]),
+    ("Police captured Troia after bursting into an apartment in the Palermo suburb where he was staying.",
+     ("Troia", "Palermo"), ["Troia"]),
+    # a place named to place another one: the one meant is the second
+    ("The rest were captured in the Black Sea city of Bartin.", ("Black Sea", "Bartin"), ["Bartin"]),
+    ("Israel captured the compound in Jerusalem's walled Old City in 1967.", ("Jerusalem", "Old City"),
+     ["Old City"]),
+    # another clause's place is not this event's
+    ("Montoya was captured last year and Varela was killed in Venezuela in February.", ("Venezuela",), []),
+    ("The rebels have captured the east and have vowed to march into Kinshasa by June.", ("Kinshasa",), []),
+    ("Ahmed was captured months after militants tried to kill the president, which happened in Rawalpindi.",
+     ("Rawalpindi",), []),
+    ("Afghan Prime Minister Hekmatyar's main south Kabul military base, Darulaman Palace, was captured "
+     "Saturday.", ("Kabul", "Darulaman Palace"), ["Darulaman Palace"]),
+    # a place that qualifies what was taken is not where
+    ("Lausanne organisers captured new US champion Bernard Williams.", ("Lausanne", "US"), []),
+])
+def test_the_place_of_a_capture(text, names, expected):
+    assert where(text, *names) == expected
+
+
+def test_a_place_followed_by_its_country_is_one_place():
+    text = "A gunman was captured in Nairobi, Kenya, where he had been hiding."
+    assert where(text, "Nairobi", "Kenya", codes={"Kenya": "PCLI"}) == ["Nairobi"]
+
+
+def test_places_of_other_sentences_are_not_taken():
+    text = "Troops captured two men on Monday. The raid was in Homs."
+    assert where(text, "Homs") == []
+
+
+def test_events_read_off_the_same_word_decide():
+    text = "IS captured the villages of Tall Qrah and Tall Soussin near Aleppo."
+    places = _places(text, "Tall Qrah", "Tall Soussin", "Aleppo")
+    events = [{"cue": "captured", "place": places[0]}, {"cue": "captured", "place": places[1]},
+              {"cue": "besieged", "place": places[2]}]
+    start = text.index("captured")
+    found = event_places(text, places, (start, start + 8), events=events)
+    assert [p["text"] for p in found] == ["Tall Qrah", "Tall Soussin"]
+
+
+def test_other_event_words_are_read_the_same_way():
+    text = "Government warplanes bombed the town of Anadan, north of Aleppo."
+    assert where(text, "Anadan", "Aleppo", verb="bombed") == ["Anadan"]

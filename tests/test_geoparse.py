@@ -177,3 +177,17 @@ def test_abbreviations_before_names_and_numbers_do_not_end_sentences():
     text = "Smith was captured Oct. 9 in St. Paul by Gen. Jones. Then he left."
     assert Sentences(text).at(text.index("Paul")) == "Smith was captured Oct. 9 in St. Paul by Gen. Jones."
     assert Sentences(text).at(text.index("Then")) == "Then he left."
+
+
+def test_every_item_of_a_cued_list_is_listed_and_none_is_placed_far_away(parser):
+    doc = parser.parse("At the weekend, IS seized the villages of Tall Qrah, Kafr Qaris and Qweitan north of Aleppo.")
+    found = {t["text"]: t for t in doc["toponyms"]}
+    assert {"Tall Qrah", "Kafr Qaris", "Qweitan"} <= set(found), found
+    # Qweitan is a Syrian village the gazetteers lack; its spelling is close to Kuitun, China: listed unplaced.
+    assert found["Qweitan"]["lat"] is None and "villages" in found["Qweitan"]["reason"]
+
+
+def test_place_nouns_before_a_name_the_gazetteer_lacks(parser):
+    text = "Eritrea captured the Red Sea island of Hanish al-Kabir. Rebels attacked the strategic hilltop of Tal Zubra."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert {"Hanish al-Kabir", "Tal Zubra"} <= set(found), found

@@ -84,7 +84,6 @@ class Recognizer:
         self.keys = name_keys
         self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
         self.cue_after = lexicon.cue_after()
-        self.in_name = {w: c for w, c in self.cue_after.items() if c.in_name}
         self.cue_before = lexicon.cue_before()
 
         def alternation(words) -> str:
@@ -235,14 +234,17 @@ class Recognizer:
             prefix = text[first.start:tokens[j - words].end]
             bare = fold_many([prefix])[0]
             if bare not in self.lx.demonyms and variant_keys_many([bare])[0] in self.keys:
+                if not cue.in_name:
+                    return None  # "an area of Aleppo Province": Aleppo, found on its own, with its cue
                 # "Tishreen Dam": looked up as Tishreen, reported with its feature word.
                 span = self._accept(text, tokens, i, j - words, prefix, bare, variant_keys_many([bare])[0],
                                     sentences)
                 if span is not None:
                     span.name_end, span.name_text = tokens[j].end, s
                 return span
-            return Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=False,
-                        sentence_start=sentences.is_start(first.start))  # "Persian Gulf", "Kodori Gorge"
+            if cue.in_name:
+                return Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=False,
+                            sentence_start=sentences.is_start(first.start))  # "Persian Gulf", "Kodori Gorge"
         if not single and fold(first.text) in self.lx.demonyms and first.text not in ("Saudi",):
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         if single and f in self.lx.common and first.text not in self.abbreviations:
@@ -262,12 +264,13 @@ class Recognizer:
         return span
 
     def _feature_end(self, tokens: list[Token], i: int, j: int) -> tuple[int, Cue] | None:
-        """(number of words, cue) when the run ends in a capitalised feature word: "... Gorge", "... Gas Fields"."""
-        if not self.in_name or not tokens[j].capitalised:
+        """(number of words, cue) when the run ends in a capitalised word that says what kind of place it
+        is: "... Gorge", "... Gas Fields", "... Province"."""
+        if not tokens[j].capitalised:
             return None
         for words in (2, 1):
             if j - words + 1 > i:
-                cue = self.in_name.get(" ".join(t.text.lower() for t in tokens[j - words + 1:j + 1]))
+                cue = self.cue_after.get(" ".join(t.text.lower() for t in tokens[j - words + 1:j + 1]))
                 if cue is not None:
                     return words, cue
         return None
@@ -316,6 +319,10 @@ class Recognizer:
                     b -= 1
                 if tokens[a].start in starts:
                     last = by_start[tokens[a].start]
+                    # An item the gazetteer knows only as a spelling variant of a far place is still an
+                    # item of the list: "the towns of Nyabibwe and Dutu".
+                    if last.cue is None:
+                        last.cue, last.in_list = s.cue, True
                     continue
                 phrase = text[tokens[a].start:tokens[b].end]
                 f, k2 = norm.get(phrase) or (fold_many([phrase])[0], variant_keys_many(fold_many([phrase]))[0])

@@ -230,7 +230,10 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
     if s.cue is not None:
         # "the village of X", "X air base": a place for sure, but a spelling variant must still look like
         # it ("Qalamoun mountains" are not Kerman, whatever a transliteration of Kerman says).
-        return best.tier == "exact" or _spelling_similarity(s, best) >= 0.6
+        # A spelling variant far from the story is not it either: "the villages of ... and Qweitan" in
+        # Syria is not Kuitun, China.
+        return best.tier == "exact" or (_spelling_similarity(s, best) >= 0.6
+                                        and (best.place.country in focus or notable(best)))
     p = best.place
     if after_the and s.after_the and p.feature_class == "P" and not notable(best) and p.country not in focus:
         return False  # "the Levant", "the Old City": a region or a part of a town, not a far village

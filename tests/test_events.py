@@ -219,3 +219,18 @@ def test_is_the_group_is_not_is_the_verb(parser):
     events = parser.parse(text, published="2015-10-09")["events"]
     assert {(e["actor"], e["action"], e["place"]["name"]) for e in events} == {
         ("islamic_state", "captured", "Tall Qarah"), ("islamic_state", "besieged", "Kweires Air Base")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the place the clause is about, not one that places it
+    ("Tall Qrah, a village north of Aleppo, was captured by Islamic State fighters on Friday.",
+     [("islamic_state", "captured", "Tall Qrah")]),
+    ("Tall Qrah, a village in the Aleppo countryside, has been captured by IS.",
+     [("islamic_state", "captured", "Tall Qrah")]),
+    # a list in the passive
+    ("Tall Qrah and Tall Soussin were captured by Islamic State on Friday.",
+     [("islamic_state", "captured", "Tall Qrah"), ("islamic_state", "captured", "Tall Soussin")]),
+])
+def test_the_subject_of_a_passive_is_the_place_the_clause_is_about(parser, sentence, expected):
+    doc = parser.parse(sentence, published="2015-10-09")
+    assert [(e["actor"], e["action"], e["place"]["text"]) for e in doc["events"]] == expected

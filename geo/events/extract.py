@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from geo.events.actors import ActorMention, Factions
 from geo.events.dates import event_date
+from geo.events.locate import passive_subjects
 from geo.geoparse.tokens import Sentences
 
 ACTIONS = ("captured", "lost", "besieged", "advanced_toward", "attacked", "controls", "contested")
@@ -375,7 +376,8 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         actor = after[0].faction if after else None
     elif passive:
         # "Kweires has been besieged by Islamic State fighters": the place before, the agent after "by".
-        targets = [p for p in places if p["end"] <= cue_start and cue_start - p["end"] <= 60][-1:]
+        # (The place the clause is about: "Tall Qrah, a village north of Aleppo, was captured" is Tall Qrah.)
+        targets = passive_subjects(text, cue_start, [p for p in places if p["end"] <= cue_start], reduced=True)
         by = [a for a in who if a.start >= cue_end and text[cue_end:a.start].strip().lower().startswith("by")
               and a.start - cue_end <= 30]
         actor = by[0].faction if by else None

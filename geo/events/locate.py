@@ -38,8 +38,15 @@ _AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
 _MEASURED_FROM = re.compile(rf"\b(?:km|kilometers|kilometres|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:{_DIRECTION}\s+)?"
                             r"(?:of|from)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}$", re.I)
 # The verb in the passive, after its subject: "X was captured", "X, ..., has been captured".
-_PASSIVE_GAP = re.compile(r"^(?:\s+(?:in|of|near|on)\s+[^,;.]{1,40}?)?(?:\s*,[^;]{1,120},|,)?\s+"
-                          r"(?:(?:was|were|is|are|has been|have been|had been|being|been|be)\s+)(?:\w+ly\s+)?$", re.I)
+# ("Kweires air base, which has been", "Srebrenica in eastern Bosnia was": a head noun, a place that
+# refines it, an apposition, a relative pronoun may come between.)
+_PASSIVE_GAP = re.compile(r"^(?:\s+(?!(?:was|were|is|are|has|have|had|being|been|be)\b)[a-z][\w-]*){0,3}"
+                          r"(?:\s+(?:in|of|near|on)\s+[^,;.]{1,40}?)?(?:\s*,[^;]{1,120},|\s*,)?"
+                          r"(?:\s*(?:which|that))?\s+"
+                          r"(?:(?:was|were|is|are|has been|have been|had been|being|been|be)\s+)(?:\w+ly\s+)?$")
+# The passive without its auxiliary, after a comma: "Al Bab, a city held by IS", "Jisr al-Shughour, held by".
+_REDUCED_GAP = re.compile(r"^(?:\s+[a-z][\w-]*){0,3}(?:\s+(?:in|of|near|on)\s+[^,;.]{1,40}?)?\s*,\s*"
+                          r"(?:(?!(?:was|were|is|are|has|have|had|been|being)\b)[a-z][\w-]*\s+){0,4}$")
 # A person in the sentence: then "X was captured" is more likely a man than a town.
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 _PLACE_NOUN = r"(?:town|towns|village|villages|city|cities|capital|base|bases|locality|localities|district|" \
@@ -110,9 +117,9 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     if here:
         return _list_from(text, here[0], after, soft)
     person = _PRONOUN.search(text, s0, s1) is not None
-    subject = _passive_subject(text, t0, before)
-    if subject and not person:
-        return [subject]
+    subjects = passive_subjects(text, t0, before)
+    if subjects and not person:
+        return subjects
     there = [p for p in after if soft <= p["start"] < hard and _locative(text, p)]
     if there:
         return _list_from(text, there[0], after, hard)
@@ -121,7 +128,7 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     fronted = [p for p in before if _locative(text, p) and not _HARD_BREAK.search(text, p["end"], t0)]
     if fronted:
         return _list_from(text, fronted[0], before, t0)
-    return [subject] if subject else []
+    return subjects
 
 
 def _unattributed(text: str, places: list[dict]) -> list[dict]:
@@ -182,23 +189,43 @@ def _qualifies(text: str, prev: dict, p: dict) -> bool:
     return code.startswith(("PCL", "ADM1", "ADM2")) and code != (prev.get("feature_code") or "")
 
 
-def _passive_subject(text: str, t0: int, before: list[dict]) -> dict | None:
+def passive_subjects(text: str, verb_start: int, before: list[dict], *, reduced: bool = False) -> list[dict]:
+    """The places an event word in the passive is about: "Kisangani was captured", "A, B and C were
+    taken", "Tall Qrah, a village north of Aleppo, was captured" (Tall Qrah, not Aleppo). ``before`` are
+    the sentence's places that end before the verb, in text order. ``reduced``: the verb may stand
+    without its auxiliary ("Al Bab, a city held by IS"), for a caller that knows the verb is passive."""
+    subject = _passive_subject(text, verb_start, before, reduced)
+    if subject is None:
+        return []
+    out = [subject]
+    k = next(i for i, p in enumerate(before) if p is subject)
+    while k > 0 and _LIST_GAP.match(text[before[k - 1]["end"]:before[k]["start"]]) \
+            and not _locative(text, before[k]):
+        k -= 1
+        out.insert(0, before[k])
+    return out
+
+
+def _passive_subject(text: str, t0: int, before: list[dict], reduced: bool = False) -> dict | None:
     for p in reversed(before[-3:]):
         gap = text[p["end"]:t0]
-        if _locative(text, p) and not gap.lstrip().startswith(","):
-            continue  # "those held in Iraq were captured": not the subject
+        if _locative(text, p) or len(gap) > 160:
+            continue  # "those held in Iraq were captured", "X, a planner of attacks in the US, was": not it
+        if reduced and _REDUCED_GAP.match(gap):
+            return p
         if _PASSIVE_GAP.match(gap):
             # With an apposition, the subject is the first place, not one inside the apposition.
             appositive = gap.count(",") == 1 and text[max(0, p["start"] - 2):p["start"]] == ", "
-            if not gap.lstrip().startswith(",") or appositive or _subject_start(text, p):
+            if "," not in gap or re.match(r"\s*,\s*(?:which|that)\s", gap) or appositive \
+                    or _subject_start(text, p):
                 return p
     return None
 
 
 def _subject_start(text: str, p: dict) -> bool:
-    """The place opens its clause: "Vukovar, ...", "The Gilo neighborhood, ...", "the town of X, ..."."""
+    """The place opens its sentence or clause: "Vukovar, ...", "The Gilo neighborhood, ..."."""
     head = text[max(0, p["start"] - 40):p["start"]]
-    return re.search(r"(?:^|[.!?;:]\s*|\b(?:the|The)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?|^\s*)$", head) is not None
+    return re.search(r"(?:^|[.!?;:]\s+)\s*(?:(?:the|The)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?)?$", head) is not None
 
 
 def _locative(text: str, p: dict) -> bool:

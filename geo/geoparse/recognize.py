@@ -37,6 +37,7 @@ TITLES = frozenset(
     "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Prof Rev Det President Senator Governor Mayor Judge "
     "General Minister Secretary Commander Colonel Captain Spokesman Spokeswoman Officer Detective Coach Pastor "
     "Chief Sheriff Deputy Trooper Attorney Justice".split())
+ENGLISH_ARTICLES = frozenset("the a an this that".split())
 # Dates end a name: "the town of Huddur Tuesday" is Huddur, on a Tuesday.
 DATE_WORDS = frozenset("january february march april may june july august september october november december "
                        "monday tuesday wednesday thursday friday saturday sunday".split())
@@ -228,6 +229,9 @@ class Recognizer:
         single = i == j
         if single and f in self.lx.demonyms:
             return None
+        if not single and first.text.lower() in ENGLISH_ARTICLES and (k not in self.keys or (
+                sentences.is_start(first.start) and self._known(text[tokens[i + 1].start:tokens[j].end]))):
+            return None  # "The Kweires air base": the article opens the sentence, not the name ("The Hague" does)
         feature = None if single else self._feature_end(tokens, i, j)
         if feature is not None and k not in self.keys:
             words, cue = feature
@@ -262,6 +266,9 @@ class Recognizer:
         span = Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=known,
                     sentence_start=sentences.is_start(first.start))
         return span
+
+    def _known(self, phrase: str) -> bool:
+        return variant_keys_many(fold_many([phrase]))[0] in self.keys
 
     def _feature_end(self, tokens: list[Token], i: int, j: int) -> tuple[int, Cue] | None:
         """(number of words, cue) when the run ends in a capitalised word that says what kind of place it

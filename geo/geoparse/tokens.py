@@ -11,12 +11,14 @@ from typing import NamedTuple
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w'’‘`ʿʾ]*[^\W_])?")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Sentence ends: . ! ? followed by space and an upper-case letter or a quote, or a line break.
-# Not after an abbreviation that comes before a name or a number: "St. Paul", "Gen. Smith", "Oct. 9".
+# Not after an abbreviation that comes before a name or a number: "St. Paul", "Gen. Smith", "Oct. 9",
+# "U.S. Marines".
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bSt\.)(?<!\bMt\.)(?<!\bFt\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)"
                            r"(?<!\bDr\.)(?<!\bGen\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bSgt\.)(?<!\bSen\.)"
                            r"(?<!\bRep\.)(?<!\bGov\.)(?<!\bCapt\.)(?<!\bMaj\.)(?<!\bJan\.)(?<!\bFeb\.)"
                            r"(?<!\bMar\.)(?<!\bApr\.)(?<!\bJun\.)(?<!\bJul\.)(?<!\bAug\.)(?<!\bSep\.)"
                            r"(?<!\bSept\.)(?<!\bOct\.)(?<!\bNov\.)(?<!\bDec\.)(?<!\bNo\.)"
+                           r"(?<!\bU\.S\.)(?<!\bU\.N\.)(?<!\bU\.K\.)"
                            r"[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
 
 

@@ -63,6 +63,13 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
      ["Jdeideh"]),
     ("Police captured Troia after bursting into an apartment in the Palermo suburb where he was staying.",
      ("Troia", "Palermo"), ["Troia"]),
+    ("Police operations in Spain and France have captured 12 suspects.", ("Spain", "France"), ["Spain", "France"]),
+    ("Forces captured 118 insurgents in two days of raids in central and northern Iraq.", ("Iraq",), ["Iraq"]),
+    ("He was captured as he lay wounded after that firefight, at a compound in eastern Afghanistan.",
+     ("Afghanistan",), ["Afghanistan"]),
+    ("The rest were captured in Ankara, in the Black Sea city of Bartin and in the western cities of Bursa, "
+     "Bergama and Canakkale.", ("Ankara", "Black Sea", "Bartin", "Bursa", "Bergama", "Canakkale"),
+     ["Ankara", "Bartin", "Bursa", "Bergama", "Canakkale"]),
     # a place named to place another one: the one meant is the second
     ("The rest were captured in the Black Sea city of Bartin.", ("Black Sea", "Bartin"), ["Bartin"]),
     ("Israel captured the compound in Jerusalem's walled Old City in 1967.", ("Jerusalem", "Old City"),

@@ -32,7 +32,7 @@ _DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|
 # the preposition, a determiner, up to three lower-case words, an optional "of", a direction.
 _AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
                  rf"(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*\s+){{0,3}}?"
-                 rf"(?:of\s+(?:the\s+)?)?(?:{_DIRECTION}\s+)?$", re.I)
+                 rf"(?:of\s+(?:the\s+)?)?(?:{_DIRECTION}\s+(?:(?:and|or)\s+{_DIRECTION}\s+)?)?$", re.I)
 # "50 km west of X", "120 kilometers (75 miles) south of X", "10 miles from X": the distance is measured
 # from X; the event is elsewhere.
 _MEASURED_FROM = re.compile(rf"\b(?:km|kilometers|kilometres|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:{_DIRECTION}\s+)?"
@@ -54,13 +54,15 @@ _PLACE_NOUN = r"(?:town|towns|village|villages|city|cities|capital|base|bases|lo
 # Between a list's items: "A, B and nearby C", "A and the town of B", "in A, and in the city of B",
 # "A, including the walled B". A bare comma takes a name only: "X, the capital of Y" is not a list.
 _LIST_GAP = re.compile(
-    rf"^\s*(?:,\s*(?:including\s+(?:the\s+)?(?:[a-z]+\s+)?|(?:in|at)\s+)?|"
+    rf"^\s*(?:,\s*(?:including\s+(?:the\s+)?(?:[a-z]+\s+)?|(?:in|at)\s+(?:the\s+)?(?:[a-z]+\s+){{0,2}}"
+    rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?)?|"
     rf"(?:,\s*)?(?:and|or|as well as)\s+(?:(?:in|at|near)\s+)?(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
     rf"(?:(?:{_DIRECTION}|[a-z]+)\s+)?(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
 # "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
 # place another; the one after is meant.
 _ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{_PLACE_NOUN}s?\s+(?:of|at|in)\s+(?:the\s+)?$|"
                           rf"^['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
+_NAMED_MODIFIER = re.compile(rf"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*(?=\s+(?:[a-z]+\s+)?{_PLACE_NOUN}s?\s+of\b)")
 # Words that may follow a place the verb took; any other lower-case word makes the place a modifier of
 # what was taken ("captured new US champion X", "captured Kosovo rebels").
 _AFTER_OBJECT = frozenset(
@@ -73,7 +75,7 @@ _AFTER_OBJECT = frozenset(
 # gunbattle in southern Karachi").
 _HARD_BREAK = re.compile(
     r"[;:(\"“]|--|—|\s_\s|,\s+(?:but|and|which|who|where|said|says|according)\b|"
-    r"\b(?:which|who|whose|where|that|but)\b|\b(?:said|says|told|according to)\b|"
+    r"\b(?:which|who|whose|where|but)\b|\b(?:said|says|told|according to)\b|"
     # another verb joined on: "was captured in 2005 and face charges", "... and Varela was killed"
     r"\b(?:and|or)\s+(?:[\w-]+\s+){0,3}?(?:was|were|is|are|has|have|had|will|would|face|faces|faced|"
     r"remain|remains|remained|then)\b|"
@@ -125,9 +127,11 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
         return _list_from(text, there[0], after, hard)
     # Set before the verb: "In the village of Jdeideh near Jenin, troops captured ...": the first place
     # of that stretch, the others refine it.
-    fronted = [p for p in before if _locative(text, p) and not _HARD_BREAK.search(text, p["end"], t0)]
-    if fronted:
-        return _list_from(text, fronted[0], before, t0)
+    for p in before:
+        if _locative(text, p):
+            listed = _list_from(text, p, before, t0)
+            if not _HARD_BREAK.search(text, listed[-1]["end"], t0):
+                return listed
     return subjects
 
 
@@ -170,7 +174,8 @@ def _list_from(text: str, first: dict, places: list[dict], limit: int) -> list[d
     for p in places:
         if p["start"] <= out[-1]["start"]:
             continue
-        if p["start"] > limit or not _LIST_GAP.match(text[out[-1]["end"]:p["start"]]):
+        gap = _NAMED_MODIFIER.sub("x", text[out[-1]["end"]:p["start"]])  # "in the Black Sea city of"
+        if p["start"] > limit or not _LIST_GAP.match(gap):
             break
         if _qualifies(text, out[-1], p):
             break  # "Kismayo, Somalia": where the first is, not a second place

@@ -85,6 +85,7 @@ class Recognizer:
         self.keys = name_keys
         self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
         self.cue_after = lexicon.cue_after()
+        self._cue_last_words = {w.split()[-1] for w in self.cue_after}
         self.cue_before = lexicon.cue_before()
 
         def alternation(words) -> str:
@@ -273,7 +274,7 @@ class Recognizer:
     def _feature_end(self, tokens: list[Token], i: int, j: int) -> tuple[int, Cue] | None:
         """(number of words, cue) when the run ends in a capitalised word that says what kind of place it
         is: "... Gorge", "... Gas Fields", "... Province"."""
-        if not tokens[j].capitalised:
+        if not tokens[j].capitalised or tokens[j].text.lower() not in self._cue_last_words:
             return None
         for words in (2, 1):
             if j - words + 1 > i:

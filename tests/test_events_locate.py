@@ -70,6 +70,10 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     ("The rest were captured in Ankara, in the Black Sea city of Bartin and in the western cities of Bursa, "
      "Bergama and Canakkale.", ("Ankara", "Black Sea", "Bartin", "Bursa", "Bergama", "Canakkale"),
      ["Ankara", "Bartin", "Bursa", "Bergama", "Canakkale"]),
+    ("Gunmen captured four observers in a Georgian-controlled district of the tense Kodori Gorge on Thursday.",
+     ("Kodori Gorge",), ["Kodori Gorge"]),
+    ("Soldiers captured a three-kilometer (1.86-mile) stretch of road in northern Mannar district on Wednesday.",
+     ("Mannar",), ["Mannar"]),
     # a place named to place another one: the one meant is the second
     ("The rest were captured in the Black Sea city of Bartin.", ("Black Sea", "Bartin"), ["Bartin"]),
     ("Israel captured the compound in Jerusalem's walled Old City in 1967.", ("Jerusalem", "Old City"),

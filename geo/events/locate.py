@@ -30,9 +30,10 @@ _LOCATIVE = r"in|at|near|outside|inside|on|around|across|over|throughout|within|
 _DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|central)(?:ern)?"
 # "in X", "near the border city of X", "outside his Freetown home", "in the western part of southern X":
 # the preposition, a determiner, up to three lower-case words, an optional "of", a direction.
-_AT = re.compile(rf"\b(?:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
-                 rf"(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*\s+){{0,3}}?"
-                 rf"(?:of\s+(?:the\s+)?)?(?:{_DIRECTION}\s+(?:(?:and|or)\s+{_DIRECTION}\s+)?)?$", re.I)
+_AT = re.compile(rf"\b(?i:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
+                 rf"(?:(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*|[A-Z][\w’']*-[a-z][\w-]*)"
+                 rf"\s+){{0,3}}?(?:of\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?"
+                 rf"(?:{_DIRECTION}\s+(?:(?:and|or)\s+{_DIRECTION}\s+)?)?$")
 # "50 km west of X", "120 kilometers (75 miles) south of X", "10 miles from X": the distance is measured
 # from X; the event is elsewhere.
 _MEASURED_FROM = re.compile(rf"\b(?:km|kilometers|kilometres|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:{_DIRECTION}\s+)?"
@@ -74,7 +75,7 @@ _AFTER_OBJECT = frozenset(
 # one ("after", "while") a place is still taken when the clause itself names none ("captured after a
 # gunbattle in southern Karachi").
 _HARD_BREAK = re.compile(
-    r"[;:(\"“]|--|—|\s_\s|,\s+(?:but|and|which|who|where|said|says|according)\b|"
+    r"[;:]|--|—|\s_\s|,\s+(?:but|and|which|who|where|said|says|according)\b|"
     r"\b(?:which|who|whose|where|but)\b|\b(?:said|says|told|according to)\b|"
     # another verb joined on: "was captured in 2005 and face charges", "... and Varela was killed"
     r"\b(?:and|or)\s+(?:[\w-]+\s+){0,3}?(?:was|were|is|are|has|have|had|will|would|face|faces|faced|"

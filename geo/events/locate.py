@@ -235,7 +235,7 @@ def _subject_start(text: str, p: dict) -> bool:
 
 
 def _locative(text: str, p: dict) -> bool:
-    head = text[max(0, p["start"] - 45):p["start"]]
+    head = text[max(0, p["start"] - 70):p["start"]]
     return _AT.search(head) is not None and _MEASURED_FROM.search(head) is None
 
 

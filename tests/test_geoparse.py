@@ -191,3 +191,10 @@ def test_place_nouns_before_a_name_the_gazetteer_lacks(parser):
     text = "Eritrea captured the Red Sea island of Hanish al-Kabir. Rebels attacked the strategic hilltop of Tal Zubra."
     found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
     assert {"Hanish al-Kabir", "Tal Zubra"} <= set(found), found
+
+
+def test_an_arabic_article_name_after_a_preposition_of_place_is_a_place(parser):
+    doc = parser.parse("Saddam hid on a farm in Al-Dawr, guarded by men loyal to al-Majid, a cousin from al-Awja.")
+    found = {t["text"]: t for t in doc["toponyms"]}
+    assert "Al-Dawr" in found and "in al-" in (found["Al-Dawr"].get("reason") or "in al-"), found
+    assert "al-Majid" not in found  # "loyal to al-Majid" is a man

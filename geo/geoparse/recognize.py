@@ -37,6 +37,11 @@ TITLES = frozenset(
     "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Prof Rev Det President Senator Governor Mayor Judge "
     "General Minister Secretary Commander Colonel Captain Spokesman Spokeswoman Officer Detective Coach Pastor "
     "Chief Sheriff Deputy Trooper Attorney Justice".split())
+# A name that opens with the Arabic article after a preposition of place ("in al-Dawr", "near Al-Rai")
+# names a place; not after "to" or "from" ("loyal to al-Assad", "defectors from al-Nusra").
+ARABIC_ARTICLES = frozenset("al Al el El".split())
+_AT_ARABIC = re.compile(r"\b(?:in|near|at|outside|inside|around|into|toward|towards)\s+$", re.I)
+ARABIC_PLACE = Cue("in al-", "before", ("P",))
 ENGLISH_ARTICLES = frozenset("the a an this that".split())
 # Dates end a name: "the town of Huddur Tuesday" is Huddur, on a Tuesday.
 DATE_WORDS = frozenset("january february march april may june july august september october november december "
@@ -288,6 +293,10 @@ class Recognizer:
         if m:
             return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
         start = tokens[i].start
+        if tokens[i].text in ARABIC_ARTICLES and i < j and tokens[i + 1].sep == "-" \
+                and _AT_ARABIC.search(text, max(0, start - 12), start) \
+                and not text.startswith(("'s", "’s"), tokens[j].end):
+            return ARABIC_PLACE  # "in al-Dawr", "near al-Rai": a place, though the gazetteer lacks it
         if text.find(" of ", max(0, start - 10), start) == -1:
             return None  # every "before" cue ends in "of" or "of the": most words have neither
         m = self._before.search(text, max(0, start - 40), start)

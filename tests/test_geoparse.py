@@ -194,7 +194,7 @@ def test_place_nouns_before_a_name_the_gazetteer_lacks(parser):
 
 
 def test_an_arabic_article_name_after_a_preposition_of_place_is_a_place(parser):
-    doc = parser.parse("Saddam hid on a farm in Al-Dawr, guarded by men loyal to al-Majid, a cousin from al-Awja.")
+    doc = parser.parse("Saddam hid on a farm in Al-Dawr, guarded by men loyal to al-Assad.")
     found = {t["text"]: t for t in doc["toponyms"]}
-    assert "Al-Dawr" in found and "in al-" in (found["Al-Dawr"].get("reason") or "in al-"), found
-    assert "al-Majid" not in found  # "loyal to al-Majid" is a man
+    assert "Al-Dawr" in found, found
+    assert "al-Assad" not in found  # "loyal to al-Assad" is a man

@@ -46,6 +46,7 @@ ENGLISH_ARTICLES = frozenset("the a an this that".split())
 # Dates end a name: "the town of Huddur Tuesday" is Huddur, on a Tuesday.
 DATE_WORDS = frozenset("january february march april may june july august september october november december "
                        "monday tuesday wednesday thursday friday saturday sunday".split())
+_DATE_FORMS = frozenset(f(w) for w in DATE_WORDS for f in (str.capitalize, str.upper))
 # Abbreviations that open a name and keep their full stop: "St. Paul", "Mt. Hermon", "Ft. Worth".
 DOTTED_OPENERS = frozenset("St Ste Sta Mt Ft Pt".split())
 # The Persian ezafe joins a name's words with hyphens: "Mazar-e-Sharif", "Pul-i-Khumri".
@@ -90,7 +91,8 @@ class Recognizer:
         self.keys = name_keys
         self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
         self.cue_after = lexicon.cue_after()
-        self._cue_last_words = {w.split()[-1] for w in self.cue_after}
+        # capitalised, as a feature word that is part of a name is written
+        self._cue_last_words = {f(w.split()[-1]) for w in self.cue_after for f in (str.capitalize, str.upper)}
         self.cue_before = lexicon.cue_before()
 
         def alternation(words) -> str:
@@ -108,7 +110,8 @@ class Recognizer:
         sentences = sentences or Sentences(text)
         tokens = tokenize_capitalised(text)
         masked = self._masked(text, tokens)
-        grams = self._grams(tokens, masked)
+        cont = _continuations(tokens, masked)
+        grams = self._grams(tokens, masked, cont)
         if not grams:
             return []
         strings = list(dict.fromkeys(text[tokens[i].start:tokens[j].end] for i, j in grams))
@@ -144,12 +147,12 @@ class Recognizer:
                 i = chosen[1] + 1
             else:
                 i += 1
-        self._lists(text, tokens, spans, masked, norm, sentences)
-        self._runs(text, tokens, spans, masked, openers)
+        self._lists(text, tokens, spans, masked, norm, sentences, cont)
+        self._runs(text, tokens, spans, masked, cont, openers)
         spans.sort(key=lambda s: s.start)
         return spans
 
-    def _runs(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool],
+    def _runs(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool], cont: list[bool],
               openers: set[int] = frozenset()) -> None:
         """Mark spans that sit inside longer capitalised runs or follow a title (see ``Span.in_name``)."""
         words: set[str] = set()
@@ -165,7 +168,7 @@ class Recognizer:
                 i += 1
                 continue
             j = i
-            while j + 1 < n and _continues(tokens, j + 1, masked) \
+            while j + 1 < n and cont[j + 1] \
                     and (tokens[j + 1].capitalised or (j + 2 < n and tokens[j + 2].capitalised)):
                 j += 1
             if j > i:
@@ -212,7 +215,7 @@ class Recognizer:
                 flags[t] = True
         return flags
 
-    def _grams(self, tokens: list[Token], masked: list[bool]) -> list[tuple[int, int]]:
+    def _grams(self, tokens: list[Token], masked: list[bool], cont: list[bool]) -> list[tuple[int, int]]:
         """(first, last) token index of every candidate run of words."""
         out = []
         n = len(tokens)
@@ -224,7 +227,7 @@ class Recognizer:
             if not (tok.capitalised or lead_article):
                 continue
             for j in range(i, min(n, i + MAX_WORDS)):
-                if j > i and not _continues(tokens, j, masked):
+                if j > i and not cont[j]:
                     break
                 if tokens[j].capitalised:
                     out.append((i, j))
@@ -279,7 +282,7 @@ class Recognizer:
     def _feature_end(self, tokens: list[Token], i: int, j: int) -> tuple[int, Cue] | None:
         """(number of words, cue) when the run ends in a capitalised word that says what kind of place it
         is: "... Gorge", "... Gas Fields", "... Province"."""
-        if not tokens[j].capitalised or tokens[j].text.lower() not in self._cue_last_words:
+        if tokens[j].text not in self._cue_last_words:
             return None
         for words in (2, 1):
             if j - words + 1 > i:
@@ -304,7 +307,7 @@ class Recognizer:
             return self.cue_before[m.group(1).lower()]
         return None
 
-    def _lists(self, text, tokens, spans: list[Span], masked, norm, sentences) -> None:
+    def _lists(self, text, tokens, spans: list[Span], masked, norm, sentences, cont) -> None:
         """In "the villages of A, B and C", the names after the first cued one are places too."""
         if not spans:
             return
@@ -330,7 +333,7 @@ class Recognizer:
                     break
                 a = j + 1
                 b = a
-                while b + 1 < len(tokens) and b - a < MAX_WORDS - 1 and _continues(tokens, b + 1, masked):
+                while b + 1 < len(tokens) and b - a < MAX_WORDS - 1 and cont[b + 1]:
                     b += 1
                 while b > a and not tokens[b].capitalised:
                     b -= 1
@@ -354,13 +357,20 @@ class Recognizer:
         spans.extend(added)
 
 
-def _continues(tokens: list[Token], j: int, masked: list[bool]) -> bool:
-    """Whether token ``j`` can extend a name that reached token ``j - 1``."""
-    t = tokens[j]
-    if masked[j]:
-        return False
-    if t.sep == " " or t.sep == "-":
-        if t.capitalised:
-            return t.text.lower() not in DATE_WORDS
-        return t.text in PARTICLES or (t.text in EZAFE and t.sep == "-")
-    return t.sep == ". " and t.capitalised and tokens[j - 1].text in DOTTED_OPENERS
+def _continuations(tokens: list[Token], masked: list[bool]) -> list[bool]:
+    """For each token, whether it can extend a name that reached the token before it: a capitalised word
+    (not a date) or a particle after a space or hyphen, "Paul" after "St.". Computed once per text."""
+    out = [False] * len(tokens)
+    prev = ""
+    for j, t in enumerate(tokens):
+        sep = t.sep
+        if not masked[j]:
+            if sep == " " or sep == "-":
+                if t.capitalised:
+                    out[j] = t.text not in _DATE_FORMS
+                else:
+                    out[j] = t.text in PARTICLES or (sep == "-" and t.text in EZAFE)
+            elif sep == ". ":
+                out[j] = t.capitalised and prev in DOTTED_OPENERS
+        prev = t.text
+    return out

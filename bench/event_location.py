@@ -3,10 +3,15 @@
     python bench/event_location.py [--home H] [--limit N] [--show 10]
 
 For each accepted sentence whose trigger verb is "captured" or "capture", geo parses the sentence and
-names the place(s) where that capture happened: the places of the events its extractor finds at the
-trigger, else the place the verb's clause locates it at ("in X", "at X", "near X"). Scored on tokens
-against the gold LOCATION spans, micro-averaged, as in the paper (token precision and recall over 0.83).
-Reads ../shared/eval/event-location/labeled_text.jsonl.zip (one JSON array).
+``geo.events.locate.event_places`` names the place(s) where that capture happened (the places of events
+the extractor read off the trigger, else the verb's object, passive subject or clause locative). Scored on
+tokens against the gold LOCATION spans, micro-averaged, as in the paper (token precision and recall over
+0.83). Printed for all sentences, for the gold-standard relabels (source RELABEL) alone, and for the
+first-pass annotators against those relabels: how far the labels themselves agree.
+
+Reading the gold: one sentence is often labelled twice (a first pass and a RELABEL); the relabel is kept.
+About one LOCATION span in six carries token indices in its start/end, so spans are read by
+token_start/token_end. Reads ../shared/eval/event-location/labeled_text.jsonl.zip (one JSON array).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Conflict events: who captured, holds, besieges or advances on which place (being built; see issue 4).
+"""Conflict events: who captured, holds, besieges or advances on which place.
 
-So far: the factions configuration (``actors``) and the dates events are placed at (``dates``).
+``actors`` (the factions configuration), ``dates`` (when an event happened), ``extract`` (events from a
+parsed article), ``locate`` (the places a sentence ties to one event word).
 """

@@ -115,3 +115,28 @@ def test_events_read_off_the_same_word_decide():
 def test_other_event_words_are_read_the_same_way():
     text = "Government warplanes bombed the town of Anadan, north of Aleppo."
     assert where(text, "Anadan", "Aleppo", verb="bombed") == ["Anadan"]
+
+
+def test_the_event_location_benchmark_reads_its_gold_spans_right():
+    """The benchmark's reading of the Halterman gold: spans by token index (a sixth of the character
+    fields hold token indices), one label per sentence, the relabel preferred."""
+    import importlib.util
+
+    from tests.conftest import TESTS, shared_path
+
+    data = shared_path("eval", "event-location", "labeled_text.jsonl.zip")
+    spec = importlib.util.spec_from_file_location("event_location", TESTS.parent / "bench" / "event_location.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    records, pairs = bench.load(data)
+    checked = agree = 0
+    for r in records:
+        for s in r["spans"]:
+            if s["label"] == "LOCATION" and s.get("text"):
+                a, b = bench.span_chars(r, s)
+                checked += 1
+                agree += r["text"][a:b] == s["text"]
+    assert checked > 500 and agree / checked > 0.99, (agree, checked)
+    keys = [" ".join(r["text"].split()) for r in records]
+    assert len(keys) == len(set(keys))  # one label per sentence ('captured' and 'capture' never share one)
+    assert all(relabel.get("source") == "RELABEL" for _, relabel in pairs) and len(pairs) > 50

@@ -177,6 +177,17 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
     assert [(e["actor"], e["action"], e["place"]["name"]) for e in events] == [expected]
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    ("Kurdish-led forces have taken control of Manbij from Islamic State, a monitor said.",
+     ("kurds", "captured", "Manbij", "islamic_state")),
+    ("Al-Bab was retaken by Turkish-backed rebels in February.", ("rebels", "captured", "Al-Bab", None)),
+    ("Rebels lost control of Tal Rifaat to Kurdish fighters.", ("kurds", "captured", "Tal Rifaat", "rebels")),
+])
+def test_other_outlets_phrasings_of_a_capture(parser, sentence, expected):
+    events = parser.parse(sentence, published="2017-03-01")["events"]
+    assert [(e["actor"], e["action"], e["place"]["text"], e["from_actor"]) for e in events] == [expected]
+
+
 @pytest.mark.parametrize("sentence, claimed", [
     ("Syrian troops captured Khan Touman on Tuesday, state media said.", True),  # the government's own outlet
     ("State television said government forces captured Palmyra.", True),

@@ -25,7 +25,7 @@ ACTIONS = ("captured", "lost", "besieged", "advanced_toward", "attacked", "contr
 _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("captured", "active", re.compile(
         r"\b(?:seized|seize|captured|capture|took control of|take control of|taken control of|took over|overran|"
-        r"overrun|recaptured|recapture|retook|retake|regained|stormed|gained control of|wrested control of|"
+        r"overrun|recaptured|recapture|retook|retake|retaken|regained|stormed|gained control of|wrested control of|"
         r"entered|took|taken|taking)\b", re.I)),
     ("captured", "expel", re.compile(r"\b(?:drove|driven|pushed|forced|kicked)\s+out\b|\bexpelled\b|\bousted\b",
                                      re.I)),
@@ -57,7 +57,7 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
 # with that pattern (most sentences that name a place have no event word; this skips seven scans of them).
 _CUE_WORDS: dict[str, frozenset[str]] = {
     "captured:active": frozenset("seized seize captured capture took take taken overran overrun recaptured recapture "
-                                 "retook retake regained stormed gained wrested entered taking".split()),
+                                 "retook retake retaken regained stormed gained wrested entered taking".split()),
     "captured:expel": frozenset("drove driven pushed forced kicked expelled ousted".split()),
     "captured:fell": frozenset({"fell"}),
     "lost:active": frozenset("lost withdrew retreated pulled abandoned".split()),
@@ -431,6 +431,12 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         # "IS drove out rebels from A, B and C": the actor after "out" is who lost the places.
         out_of = [a for a in who if cue_end <= a.start <= cue_end + 25]
         from_actor = out_of[0].faction if out_of else None
+    if action == "lost" and not passive and targets and actor is not None:
+        # "Rebels lost control of A to Kurdish fighters": taken by whoever it was lost to.
+        end = targets[-1]["end"]
+        to = [a for a in who if end < a.start <= end + 30 and re.match(r"\s+to\s+(?:the\s+)?$", text[end:a.start])]
+        if to:
+            action, actor, from_actor = "captured", to[0].faction, actor
     if action == "captured" and from_actor is None:
         m = re.search(r"\bfrom\s+", text[cue_end:_clause_end(text, cue_end, s_end)])
         if m:

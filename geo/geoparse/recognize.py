@@ -329,7 +329,9 @@ class Recognizer:
                     break
                 gap = text[last.end:tokens[j + 1].start]
                 # "and the base of X" starts a new cue: that item is found on its own.
-                if not LIST_SEP.match(gap) or not tokens[j + 1].capitalised or masked[j + 1]:
+                # ", the X" after a bare comma is no item: "the outskirts of Deir Hafer, the Observatory said".
+                if not LIST_SEP.match(gap) or not tokens[j + 1].capitalised or masked[j + 1] \
+                        or re.fullmatch(r"\s*,\s*the\s+", gap):
                     break
                 a = j + 1
                 b = a

@@ -182,6 +182,12 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
      ("kurds", "captured", "Manbij", "islamic_state")),
     ("Al-Bab was retaken by Turkish-backed rebels in February.", ("rebels", "captured", "Al-Bab", None)),
     ("Rebels lost control of Tal Rifaat to Kurdish fighters.", ("kurds", "captured", "Tal Rifaat", "rebels")),
+    ("ISIS militants were expelled from Manbij in August 2016 by SDF forces.",
+     ("kurds", "captured", "Manbij", "islamic_state")),
+    ("The al-Qaeda-linked Nusra Front and its allies control most of Idlib province.",
+     ("nusra", "controls", "Idlib", None)),
+    ("Turkish forces shelled Kurdish positions around Azaz for a second day.", ("turkey", "attacked", "Azaz", None)),
+    ("Opposition fighters are besieged in the eastern part of Aleppo city.", (None, "besieged", "Aleppo", None)),
 ])
 def test_other_outlets_phrasings_of_a_capture(parser, sentence, expected):
     events = parser.parse(sentence, published="2017-03-01")["events"]

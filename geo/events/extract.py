@@ -50,6 +50,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
     ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b|"
+                                      r"\bcontrol\s+(?=(?:most|all|much|parts|large parts|swathes|half|the bulk)"
+                                      r"\s+of\b)|"
                                       r"\b(?:are|is|were|was)\s+(?:positioned|deployed|stationed|entrenched|dug in)"
                                       r"\b(?:,?\s+(?:including|in|at|around))?", re.I)),
 ]
@@ -292,7 +294,8 @@ def _targets_after(text, cue_end, s_end, places, action, cue_text="") -> list[di
             return []
     elif len(lead) > MAX_LEAD or not _LEAD.match(lead):
         return []
-    elif _RELATIVE_LOCATION.search(lead) and not (action in NEAR_OK and re.search(r"\bnear\b", lead, re.I)):
+    elif _RELATIVE_LOCATION.search(lead) and not (
+            action in NEAR_OK and re.search(r"\b(?:near|around|outside|close to)\b", lead, re.I)):
         return []
     # "the Old City section of Homs": the part belongs to the place that follows.
     rest = after[1:]
@@ -365,7 +368,10 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         targets = _targets_after(text, cue_end + (m_of.end() if m_of else 0), s_end, places, "captured", cue)
         subject = _nearest_actor_before(who, cue_start, s_start)
         after = targets[-1]["end"] if targets else cue_end
-        by = [a for a in who if after <= a.start <= after + 30 and re.match(r"\s*by\b", text[after:a.start])]
+        # ("... by Y", or after a time: "were expelled from Manbij in August 2016 by SDF forces")
+        by = [a for a in who if after <= a.start <= after + 60
+              and re.match(r"(?:\s+(?:in|on|during|last|late|early|this)\b[^,;.]{0,30}?)?\s*,?\s*by\s+(?:the\s+)?"
+                           r"(?:[\w-]+\s+){0,2}$", text[after:a.start])]
         if by:
             actor, from_actor = by[0].faction, subject.faction if subject else None
         else:
@@ -388,6 +394,13 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                 targets = [p for p in places if p["start"] == by[0].end + m_in.end()]
         if not by and action != "besieged":
             return []
+        if not targets and action == "besieged":
+            # "Opposition fighters are besieged in the eastern part of Aleppo": where they are.
+            m_in = re.match(r"\s+(?:in|inside)\s+(?:the\s+)?(?:(?:eastern|western|northern|southern|old)\s+"
+                            r"(?:part|parts|half|districts?|neighbou?rhoods?|quarters?)\s+of\s+(?:the\s+)?)?",
+                            text[cue_end:s_end])
+            if m_in:
+                targets = [p for p in places if p["start"] == cue_end + m_in.end()]
     else:
         m = re.search(r"(?P<place>[^,]+),\s*which\s+(?P<actor>[^,]*?)$", text[s_start:cue_start])
         if m:

@@ -188,6 +188,13 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
      ("nusra", "controls", "Idlib", None)),
     ("Turkish forces shelled Kurdish positions around Azaz for a second day.", ("turkey", "attacked", "Azaz", None)),
     ("Opposition fighters are besieged in the eastern part of Aleppo city.", (None, "besieged", "Aleppo", None)),
+    # the place that locates a town is not taken with it
+    ("The Syrian army has recaptured the strategic town of Morek, north of Hama, state news agency SANA reported.",
+     ("government", "captured", "Morek", None)),
+    ("Early on Monday, Islamic State jihadists launched an assault on the Kuweires military airport.",
+     ("islamic_state", "attacked", "Kuweires", None)),
+    ("Pro-Assad forces have surrounded the eastern districts of Aleppo since July.",
+     ("government", "besieged", "Aleppo", None)),
 ])
 def test_other_outlets_phrasings_of_a_capture(parser, sentence, expected):
     events = parser.parse(sentence, published="2017-03-01")["events"]

@@ -46,7 +46,7 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("attacked", "active", re.compile(
         r"\b(?:air ?strikes?|raids?|strikes|bombs?|shells|rockets|missiles?)\s+(?:hit|hits|struck|targeted|"
         r"targeting|pounded|on)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided|"
-        r"ambushed)\b",
+        r"ambushed)\b|\b(?:assault|assaults|attack|attacks)\s+on\b",
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
     ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b|"
@@ -69,7 +69,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
         "making registered closing closest close km kilometres kilometers mile miles reached biggest".split()),
     "attacked:active": frozenset("air airstrike airstrikes strike strikes raid raids bomb bombs shells rockets "
                                  "missile missiles attacked shelled bombed bombarded pounded struck targeted "
-                                 "raided ambushed".split()),
+                                 "raided ambushed assault assaults attack attacks".split()),
     "controls:active": frozenset("holds hold held controls controlled control positioned deployed stationed "
                                  "entrenched dug".split()),
 }
@@ -93,7 +93,7 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|failed to|denied|deny|denies|w
 _CLAIM = re.compile(r"\b(?:said|says|claimed|claims|announced|boasted|declared|statement|posted)\b", re.I)
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|as|although|despite|where|after|before)\b|\s+(?:but|while)\s+")
 # Between a verb and its place: "the localities of", "the town of", "the base of" (a place noun and "of").
-_LEAD = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:of\s+)?(?:the\s+)?$", re.I)
+_LEAD = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?$", re.I)
 # "near X", "north of X", "10 km from X": X locates the event, it is not what was taken.
 # ("the northern outskirts of X" is near X; "the northern town of X" is X.)
 _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north|south|east|west|northeast|"
@@ -101,8 +101,13 @@ _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north
                                 r"outskirts|countryside|sides?|suburbs?|parts?|approaches|entrances?|gates|flank)|"
                                 r"km|kilometres|kilometers|miles|edge|edges|outskirts|from)\b", re.I)
 # Between items of a list: ", ", " and ", ", and the base of ".
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s*(?:and|or)\s+)(?:the\s+)?(?:[\w-]+\s+of\s+)?(?:the\s+)?$",
-                       re.I)
+# ("the base of D", "the village of E": a place noun and "of"; not "north of", "the capital of": those place
+# the item before, they add none.)
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s*(?:and|or)\s+)(?:the\s+)?"
+                       r"(?:(?:[\w-]+\s+)?(?:base|bases|village|villages|town|towns|city|locality|localities|hamlet|"
+                       r"hamlets|airport|airbase|district|neighbou?rhood|quarter|hill|hilltop|mountain|area|camp|"
+                       r"crossing|dam|field|fields|farms|school|academy|factory|plant|station|checkpoint)\s+of\s+)?"
+                       r"(?:the\s+)?$", re.I)
 MAX_LEAD = 45  # characters between a verb and the place it governs
 NEAR_OK = ("attacked", "advanced_toward")  # struck near X, advanced near X: X is where it happened
 

@@ -198,3 +198,14 @@ def test_an_arabic_article_name_after_a_preposition_of_place_is_a_place(parser):
     found = {t["text"]: t for t in doc["toponyms"]}
     assert "Al-Dawr" in found, found
     assert "al-Assad" not in found  # "loyal to al-Assad" is a man
+
+
+def test_a_village_named_with_tal_that_the_gazetteer_has_without_it(sy_home):
+    parser = Geoparser(Gazetteer(sy_home))
+    text = "Rebels seized several villages south of Saraqeb, including Tal Mardikh and Kafr Batikh."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    tal = found["Tal Mardikh"]  # GeoNames 167249 Mardikh, 35.811 N 36.791 E
+    assert text[tal["start"]:tal["end"]] == "Tal Mardikh" and tal["country"] == "SY"
+    assert abs(tal["lat"] - 35.811) < 0.01 and abs(tal["lon"] - 36.791) < 0.01
+    # without the prefix's own evidence, a far namesake is not taken: Tel Aviv stays Tel Aviv
+    assert [t["name"] for t in parser.parse("Rockets hit Tel Aviv.")["toponyms"]] == ["Tel Aviv"]

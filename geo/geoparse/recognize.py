@@ -42,6 +42,8 @@ TITLES = frozenset(
 ARABIC_ARTICLES = frozenset("al Al el El".split())
 _AT_ARABIC = re.compile(r"\b(?:in|near|at|outside|inside|around|into|toward|towards)\s+$", re.I)
 ARABIC_PLACE = Cue("in al-", "before", ("P",))
+# Arabic tall/tell, "hill", opens many village names; a gazetteer may have the name without it.
+HILL_PREFIXES = frozenset("Tal Tall Tell Tel".split())
 ENGLISH_ARTICLES = frozenset("the a an this that".split())
 # Dates end a name: "the town of Huddur Tuesday" is Huddur, on a Tuesday.
 DATE_WORDS = frozenset("january february march april may june july august september october november december "
@@ -84,6 +86,9 @@ class Span:
     # "Tishreen Dam": looked up as "Tishreen", reported with the feature word that is part of its name.
     name_end: int | None = None
     name_text: str | None = None
+    # "Tal Mardikh": looked up as Mardikh (the gazetteer's name), reported from name_start.
+    name_start: int | None = None
+    prefix_dropped: bool = False
 
 class Recognizer:
     def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str]) -> None:
@@ -174,7 +179,7 @@ class Recognizer:
             if j > i:
                 runs.append((tokens[i].start, tokens[j].end))
             i = j + 1
-        exact = {(s.start, s.end) for s in spans}
+        exact = {(s.start if s.name_start is None else s.name_start, s.name_end or s.end) for s in spans}
         ordered = sorted(spans, key=lambda s: s.start)
         starts = [s.start for s in ordered]
         for a, b in runs:
@@ -268,6 +273,15 @@ class Recognizer:
             if first.text.isupper() and len(first.text.replace(".", "")) <= ACRONYM_MAX \
                     and first.text not in self.abbreviations and cue is None:
                 return None  # IS, SDF, YPG: acronyms of groups, not places
+        if not known and not single and first.text in HILL_PREFIXES:
+            # "Tal Mardikh" where the gazetteer has Mardikh: looked up without the word for "hill".
+            rest = text[tokens[i + 1].start:tokens[j].end]
+            rf = fold_many([rest])[0]
+            rk = variant_keys_many([rf])[0]
+            if rk in self.keys:
+                return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=cue, tokens=j - i, known=True,
+                            sentence_start=sentences.is_start(first.start), name_start=first.start,
+                            name_end=tokens[j].end, name_text=s, prefix_dropped=True)
         if not known and cue is None:
             return None
         if not known and ((single and len(f) < 3) or " of " in f" {f} "):

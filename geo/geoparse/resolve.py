@@ -227,6 +227,8 @@ def notable(m: Match, population: int = 100_000) -> bool:
 
 
 def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, after_the: bool = True) -> bool:
+    if s.prefix_dropped and not (best.tier == "exact" and best.place.country in focus):
+        return False  # "Tal X" read as X: only the very name, in the story's countries
     if s.cue is not None:
         # "the village of X", "X air base": a place for sure, but a spelling variant must still look like
         # it ("Qalamoun mountains" are not Kerman, whatever a transliteration of Kerman says).
@@ -309,7 +311,8 @@ def _median_point(points: list[Coordinate]) -> Coordinate | None:
 
 def to_record(r: Resolved, sentences: Sentences) -> dict:
     s = r.span
-    rec = {"text": s.name_text or s.text, "start": s.start, "end": s.name_end or s.end,
+    rec = {"text": s.name_text or s.text, "start": s.start if s.name_start is None else s.name_start,
+           "end": s.name_end or s.end,
            "sentence": sentences.at(s.start)}
     alternatives = [{"id": m.place.id, "name": m.place.name, "lat": m.place.lat, "lon": m.place.lon,
                      "country": m.place.country, "score": round(m.score, 4)} for m in r.candidates]

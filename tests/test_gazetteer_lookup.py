@@ -157,3 +157,16 @@ def test_a_country_file_makes_the_same_index_in_one_process_or_two(sy_home, tmp_
     assert report.status == "imported", report.summary()
     assert read_meta(sy_home / "gazetteer" / "SY.sqlite")["names"] == report.names
     assert index_rows(sy_home / "gazetteer" / "SY.sqlite") == index_rows(tmp_path / "home" / "gazetteer" / "SY.sqlite")
+
+
+def test_a_province_named_like_no_town_of_its_own_is_the_province(sy_home):
+    gaz = Gazetteer(sy_home)
+    # Virginia, US (the state) over Virginia, South Africa (a town of 120k) and Virginia, Minnesota
+    top = gaz.lookup("Virginia", limit=1, focus=())[0].place
+    assert (top.country, top.feature_code, top.admin1) == ("US", "ADM1", "VA"), top
+    top = gaz.lookup("California", limit=1, focus=())[0].place
+    assert (top.country, top.feature_code) == ("US", "ADM1"), top
+    # a province that shares its name with its capital still means the town
+    for name in ("Idlib", "Hama", "Aleppo", "Homs"):
+        top = gaz.lookup(name, limit=1)[0].place
+        assert (top.country, top.feature_class) == ("SY", "P"), (name, top)

@@ -48,11 +48,11 @@ CANDIDATES = 6
 CANDIDATES_IN_CONTEXT = 40
 
 
-def importance(fclass: str, fcode: str, population: int) -> float:
+def importance(fclass: str, fcode: str, population: int, *, whole_population: bool = False) -> float:
     """0..1: how likely a bare mention of this name means this place, before any context."""
     prior = _FEATURE_PRIOR.get((fclass, fcode)) or _CLASS_PRIOR.get(fclass, 0.3)
     pop = min(1.0, math.log10(population + 1) / 7.0) if population > 0 else 0.0
-    if fclass == "A" and fcode != "PCLI":
+    if fclass == "A" and fcode != "PCLI" and not whole_population:
         pop *= 0.6  # an area's population counts everyone in it: it is not comparable to a town's
     return 0.5 * prior + 0.5 * pop
 
@@ -216,6 +216,11 @@ class Gazetteer:
         if len(rows) < (limit or cap) or cap == CANDIDATES_IN_CONTEXT:
             rows += self._candidates("key = ? AND fold != ?", (qkey, qfold), country, order=order, cap=cap)
         scored = [self._score(r, qfold, near, admin1, None) for r in rows]
+        # A province no town of its own bears the name of ("Virginia", "Anbar") is what the bare name
+        # means; one named like its capital ("Hamah", "Idlib") is not: the town is.
+        towns = {(r[7], r[8]) for _, r, tier, _, _ in scored if tier == "exact" and r[5] == "P"}
+        scored = [self._score(m[1], qfold, near, admin1, None, province_alone=True)
+                  if m[2] == "exact" and m[1][6] == "ADM1" and (m[1][7], m[1][8]) not in towns else m for m in scored]
         if fuzzy and not scored and len(qfold) >= FUZZY_MIN_CHARS and len(qkey) >= 4:
             scored = self._fuzzy(qfold, qkey, near, country, admin1)
         best: dict[str, tuple] = {}
@@ -270,7 +275,8 @@ class Gazetteer:
         names = [s for s, _ in sources]
         return [(*r[:-1], names[r[-1]]) for r in rows]
 
-    def _score(self, r: tuple, qfold: str, near, admin1, fuzzy_sim: float | None) -> tuple:
+    def _score(self, r: tuple, qfold: str, near, admin1, fuzzy_sim: float | None, *,
+               province_alone: bool = False) -> tuple:
         """(score, row, tier, distance, reasons) of a candidate row; Match objects are built for the best only."""
         (_, gid, pname, lat, lon, fclass, fcode, cc, adm1, pop, source_id, _, _, mfold, source) = r
         curated = source == DEFAULT_SOURCE and bool(source_id)  # see embedded.build_default
@@ -282,8 +288,10 @@ class Gazetteer:
             tier, sim = "variant", Levenshtein.normalized_similarity(qfold, mfold)
         # Curated names are all verified names of their place, so each counts as primary. A province's own
         # name earns nothing over its capital's: bare, "Dayr az Zawr" or "Hamah" mean the city.
-        primary = 1.0 if (curated or (mfold == fold(pname) and not (fclass == "A" and fcode != "PCLI"))) else 0.0
-        total = 0.35 * sim + 0.1 * primary + 0.35 * importance(fclass or "", fcode or "", pop or 0)
+        primary = 1.0 if (curated or province_alone
+                          or (mfold == fold(pname) and not (fclass == "A" and fcode != "PCLI"))) else 0.0
+        total = 0.35 * sim + 0.1 * primary + 0.35 * importance(fclass or "", fcode or "", pop or 0,
+                                                               whole_population=province_alone)
         weight = 0.8
         if self._focus:
             total += 0.3 * (cc in self._focus)

@@ -209,3 +209,11 @@ def test_a_village_named_with_tal_that_the_gazetteer_has_without_it(sy_home):
     assert abs(tal["lat"] - 35.811) < 0.01 and abs(tal["lon"] - 36.791) < 0.01
     # without the prefix's own evidence, a far namesake is not taken: Tel Aviv stays Tel Aviv
     assert [t["name"] for t in parser.parse("Rockets hit Tel Aviv.")["toponyms"]] == ["Tel Aviv"]
+
+
+def test_a_town_is_looked_for_in_the_province_the_story_names(parser):
+    doc = parser.parse("Lawmakers in Illinois met on Monday. In Springfield, the governor signed the budget.")
+    found = {t["text"]: t for t in doc["toponyms"]}
+    assert (found["Illinois"]["feature_code"], found["Illinois"]["country"]) == ("ADM1", "US")
+    springfield = found["Springfield"]  # Springfield, Illinois (39.80 N 89.64 W), not Missouri's, the biggest
+    assert abs(springfield["lat"] - 39.80) < 0.1 and abs(springfield["lon"] + 89.64) < 0.1, springfield

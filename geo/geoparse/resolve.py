@@ -43,6 +43,7 @@ def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:
     return any(x == p.feature_class or x == f"{p.feature_class}.{p.feature_code}" for x in prefers)
 
 
+PROVINCE_NAMED = 0.06  # a candidate inside a province the document names
 COUNTRY_NAMESAKE = 0.22  # the largest focus bonus (0.12) and spatial pull (0.1) together
 
 
@@ -79,10 +80,20 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         if found and found[0].tier != "exact" and doc_countries:
             lookups[name] = gaz.lookup(name, limit=CANDIDATES, fuzzy=False, focus=doc_countries)
 
+    # The provinces (states) the document names: its towns are looked for in them first ("Richmond" in a
+    # story that names Virginia).
+    provinces = set()
+    for s in spans:
+        top = lookups.get(s.text)
+        if top and top[0].tier == "exact" and top[0].place.feature_code == "ADM1":
+            provinces.add((top[0].place.country, top[0].place.admin1))
+
     def first_pass(m: Match, s: Span) -> float:
         score = m.score
         if m.place.country in focus_set:
             score += 0.12 if m.place.country == primary else 0.06
+        if provinces and m.tier == "exact" and (m.place.country, m.place.admin1) in provinces:
+            score += PROVINCE_NAMED
         if s.cue is not None and _prefers(m, s.cue.prefers):
             score += 0.1
         return score

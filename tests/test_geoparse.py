@@ -217,3 +217,13 @@ def test_a_town_is_looked_for_in_the_province_the_story_names(parser):
     assert (found["Illinois"]["feature_code"], found["Illinois"]["country"]) == ("ADM1", "US")
     springfield = found["Springfield"]  # Springfield, Illinois (39.80 N 89.64 W), not Missouri's, the biggest
     assert abs(springfield["lat"] - 39.80) < 0.1 and abs(springfield["lon"] + 89.64) < 0.1, springfield
+
+
+def test_a_demonym_given_as_a_place_resolves_to_its_country(parser):
+    text = "Two American soldiers and a Russian pilot were seen. The American embassy is in Damascus."
+    lat, lon = parser.resolve_span(text, 4, 12)  # "American": the United States, not Americana, Brazil
+    assert 24 < lat < 50 and -125 < lon < -66
+    lat, lon = parser.resolve_span(text, text.index("Russian"), text.index("Russian") + 7)
+    assert 41 < lat < 82 and 27 < lon < 180
+    # recognition itself still does not take demonyms for places
+    assert [t["text"] for t in parser.parse(text)["toponyms"]] == ["Damascus"]

@@ -102,6 +102,9 @@ class Geoparser:
         from geo.names import keys
 
         phrase = text[start:end]
+        country = self._country_of_demonym(phrase)
+        if country is not None:
+            return country  # "American", marked as a place by someone else: the country
         f, k = keys(phrase)
         sentences = Sentences(text)
         spans = self.recognizer.find(text, sentences)
@@ -110,6 +113,19 @@ class Geoparser:
         for r in resolve(spans, self.gazetteer, focus=self.focus, text=text):
             if r.span.start == start and r.match is not None:
                 return (r.match.place.lat, r.match.place.lon)
+        return None
+
+
+    def _country_of_demonym(self, phrase: str) -> tuple[float, float] | None:
+        from geo.names import fold
+
+        found = lexicon.demonym_countries().get(fold(phrase))
+        if found is None:
+            return None
+        iso, name = found
+        for m in self.gazetteer.lookup(name, limit=5, fuzzy=False):
+            if m.place.feature_code == "PCLI" and m.place.country == iso:
+                return (m.place.lat, m.place.lon)
         return None
 
 

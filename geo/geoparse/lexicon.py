@@ -76,3 +76,30 @@ def _demonyms() -> frozenset[str]:
             out.update({d, d + "s"})
     out.update(fold(w) for w in _lines(DATA / "demonyms.txt"))
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def demonym_countries() -> dict[str, tuple[str, str]]:
+    """Folded demonym (and its plural) -> (ISO code, country name): "russian" -> ("RU", "Russia"). For a
+    mention someone else marked as a place ("American" in a gold standard), not for recognition."""
+    import countryinfo
+
+    best: dict[str, tuple[int, str, str]] = {}  # a shared demonym means the most populous country
+    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            info = json.load(f)
+        demonym = (info.get("demonym") or "").strip()
+        iso = (info.get("ISO") or {}).get("alpha2", "")
+        name = info.get("name") or ""
+        if not demonym or not iso or fold(demonym) == fold(name):
+            continue
+        d = fold(demonym)
+        forms = [d, d + "s"]
+        first = d.split()[0]
+        if " " in d and fold(name).startswith(first + " "):
+            forms.append(first)  # "Saudi" for Saudi Arabian
+        population = int(info.get("population") or 0)
+        for form in forms:
+            if form not in best or best[form][0] < population:
+                best[form] = (population, iso, name)
+    return {form: (iso, name) for form, (_, iso, name) in best.items()}

@@ -227,3 +227,10 @@ def test_a_demonym_given_as_a_place_resolves_to_its_country(parser):
     assert 41 < lat < 82 and 27 < lon < 180
     # recognition itself still does not take demonyms for places
     assert [t["text"] for t in parser.parse(text)["toponyms"]] == ["Damascus"]
+
+
+def test_a_place_that_also_names_an_institution_is_still_a_place(parser):
+    text = ("Springfield, Ohio - After 32 years driving the same route, Jerry Purdin retires from the "
+            "Springfield Bus Co. on Friday.")
+    found = [(t["text"], t["start"]) for t in parser.parse(text)["toponyms"]]
+    assert ("Springfield", 0) in found and ("Ohio", 13) in found, found

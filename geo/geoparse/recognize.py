@@ -45,6 +45,12 @@ ARABIC_PLACE = Cue("in al-", "before", ("P",))
 # Arabic tall/tell, "hill", opens many village names; a gazetteer may have the name without it.
 HILL_PREFIXES = frozenset("Tal Tall Tell Tel".split())
 ENGLISH_ARTICLES = frozenset("the a an this that".split())
+# Words that make a capitalised run an institution named after a place: "Springfield Bus Co.",
+# "Aleppo University", "Homs Central Prison". The place word that opens such a run is still a place.
+INSTITUTIONS = frozenset(
+    "Transit Bus Co Company Corp Inc School Schools University College Hospital Police Department Council Board "
+    "Court Church Library Museum Center Centre Zoo Prison Jail Authority Commission Chamber Times Post Herald "
+    "Gazette Journal Tribune Observer Club Bank Airport Stadium Mall Market High Symphony Orchestra".split())
 # Dates end a name: "the town of Huddur Tuesday" is Huddur, on a Tuesday.
 DATE_WORDS = frozenset("january february march april may june july august september october november december "
                        "monday tuesday wednesday thursday friday saturday sunday".split())
@@ -177,20 +183,27 @@ class Recognizer:
                     and (tokens[j + 1].capitalised or (j + 2 < n and tokens[j + 2].capitalised)):
                 j += 1
             if j > i:
-                runs.append((tokens[i].start, tokens[j].end))
+                runs.append((tokens[i].start, tokens[j].end,
+                             any(tokens[k].text in INSTITUTIONS for k in range(i + 1, j + 1))))
             i = j + 1
         exact = {(s.start if s.name_start is None else s.name_start, s.name_end or s.end) for s in spans}
         ordered = sorted(spans, key=lambda s: s.start)
         starts = [s.start for s in ordered]
-        for a, b in runs:
+        for a, b, institution in runs:
             if (a, b) in exact:
                 continue  # the whole run is a place name
             k = bisect_left(starts, a)
+            # "Springfield Bus Co.", "Aleppo University": the word that opens an institution's name may
+            # be a place the text names on its own elsewhere ("Springfield, Ohio"): it does not make
+            # those mentions part of a name.
+            place_first = institution and k < len(ordered) and ordered[k].start == a
+            first_words = len(ordered[k].fold.split()) if place_first else 0
             while k < len(ordered) and ordered[k].start < b:  # the spans inside this run
                 if ordered[k].end <= b:
                     ordered[k].in_name = True
                 k += 1
-            words.update(w for w in fold_many([tokens_text(tokens, a, b)])[0].split() if w not in PARTICLES)
+            run_words = fold_many([tokens_text(tokens, a, b)])[0].split()[first_words:]
+            words.update(w for w in run_words if w not in PARTICLES)
         for s in spans:
             if not s.in_name and all(w in words for w in s.fold.split()):
                 s.in_name = True

@@ -234,3 +234,8 @@ def test_a_place_that_also_names_an_institution_is_still_a_place(parser):
             "Springfield Bus Co. on Friday.")
     found = [(t["text"], t["start"]) for t in parser.parse(text)["toponyms"]]
     assert ("Springfield", 0) in found and ("Ohio", 13) in found, found
+
+
+def test_an_article_opening_a_sentence_does_not_hide_the_place_after_it(parser):
+    doc = parser.parse("The Pittsburgh, Pennsylvania-based company said on Monday it would expand.")
+    assert [t["text"] for t in doc["toponyms"]] == ["Pittsburgh", "Pennsylvania"]

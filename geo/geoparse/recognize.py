@@ -31,7 +31,7 @@ ACRONYM_MAX = 4
 # the gazetteer's "In Deir" may be. (A hyphen keeps an article: "As-Suwayda".)
 SENTENCE_OPENERS = frozenset("in at on from after before as for by to with near outside inside around across into "
                              "toward towards since during under over between against through and but or while "
-                             "when if so".split())
+                             "when if so the a an this that".split())
 # A capitalised word right after a title is a person: "Mr. Moore", "Sen. Stevens", "President Lincoln".
 TITLES = frozenset(
     "Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Sgt Capt Maj Prof Rev Det President Senator Governor Mayor Judge "

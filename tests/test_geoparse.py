@@ -239,3 +239,10 @@ def test_a_place_that_also_names_an_institution_is_still_a_place(parser):
 def test_an_article_opening_a_sentence_does_not_hide_the_place_after_it(parser):
     doc = parser.parse("The Pittsburgh, Pennsylvania-based company said on Monday it would expand.")
     assert [t["text"] for t in doc["toponyms"]] == ["Pittsburgh", "Pennsylvania"]
+
+
+def test_the_levant_is_no_far_village_even_in_a_story_that_names_its_country(parser):
+    text = ("U.S. officials say Russia's jets struck rebels near Hama. Foreign fighters whose mission is not to "
+            "fight Daesh on the Levant but to come to France worry Paris.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert found["Levant"]["lat"] is None, found["Levant"]  # not Levant, Maine (the story names the US)

@@ -170,6 +170,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                and (len(r) == 1 or r[0][0] - r[1][0] > 0.1)]
     centre = _median_point(anchors)
     sentence_starts = {s.start for s in spans if s.sentence_start}
+    home = {primary, *focus} if primary else set(focus)  # the story's own country and the user's
     if centre is not None:
         pull: dict[str, float] = {}  # per place: the same candidates recur across a document's mentions
 
@@ -193,7 +194,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     name_words: set[str] = set()
     for s, ranked in chosen:
         if s.tokens > 1 and s.cue is None and ranked and not any(
-                _plausible(s, m, focus_set, s.start in sentence_starts) for _, m in ranked):
+                _plausible(s, m, focus_set, s.start in sentence_starts, home=home) for _, m in ranked):
             name_words.update(s.fold.split())
     out: list[Resolved] = []
     for s, ranked in chosen:
@@ -212,7 +213,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         # The best candidate that is plausible for this span (a weak spelling variant can lose to a
         # good one further down).
         pick = next((k for k, (_, m) in enumerate(ranked)
-                     if _plausible(s, m, focus_set, s.start in sentence_starts)), None)
+                     if _plausible(s, m, focus_set, s.start in sentence_starts, home=home)), None)
         if pick is None:
             if s.cue is not None:  # "the Qalamoun mountains": a place by its cue, whose name we lack
                 out.append(Resolved(s, None, [m for _, m in ranked[:ALTERNATIVES]], 0.0,
@@ -237,7 +238,8 @@ def notable(m: Match, population: int = 100_000) -> bool:
     return p.feature_code in ("PCLI", "ADM1", "PPLC", "CONT") or p.population >= population or "curated" in m.reasons
 
 
-def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, after_the: bool = True) -> bool:
+def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, after_the: bool = True,
+               home: set[str] | None = None) -> bool:
     if s.prefix_dropped and not (best.tier == "exact" and best.place.country in focus):
         return False  # "Tal X" read as X: only the very name, in the story's countries
     if s.cue is not None:
@@ -249,8 +251,11 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
         return best.tier == "exact" or (_spelling_similarity(s, best) >= 0.6 and _prefers(best, s.cue.prefers)
                                         and (best.place.country in focus or notable(best)))
     p = best.place
-    if after_the and s.after_the and p.feature_class == "P" and not notable(best) and p.country not in focus:
-        return False  # "the Levant", "the Old City": a region or a part of a town, not a far village
+    if after_the and s.after_the and p.feature_class == "P" and not notable(best) \
+            and p.country not in (focus if home is None else home):
+        # "the Levant", "the Old City": a region or a part of a town, not a far village (nor one in a
+        # country the story merely names: Levant, Maine, in a story about Syria that names the US).
+        return False
     # (A town's alternate name inside a run is a person's: "Ahmad al Wawi" is no Al Ahmadi, but "Bronx Zoo"
     # names The Bronx.)
     if s.in_name and not (best.tier == "exact" and notable(best, 500_000)

@@ -195,6 +195,12 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
      ("islamic_state", "attacked", "Kuweires", None)),
     ("Pro-Assad forces have surrounded the eastern districts of Aleppo since July.",
      ("government", "besieged", "Aleppo", None)),
+    # strikes and shelling, their sides, and a backer that is not the subject
+    ("Russian air strikes hit a hospital in Idlib.", ("russia", "attacked", "Idlib", None)),
+    ("Government shelling killed five civilians in Maarat al-Numan on Friday, the Observatory said.",
+     ("government", "attacked", "Maarat al-Numan", None)),
+    ("Syrian troops, backed by Russian air strikes, advanced toward Palmyra on Sunday.",
+     ("government", "advanced_toward", "Palmyra", None)),
 ])
 def test_other_outlets_phrasings_of_a_capture(parser, sentence, expected):
     events = parser.parse(sentence, published="2017-03-01")["events"]

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from geo.events.actors import ActorMention, Factions
 from geo.events.dates import event_date
-from geo.events.locate import passive_subjects
+from geo.events.locate import event_places, passive_subjects
 from geo.geoparse.tokens import Sentences
 
 ACTIONS = ("captured", "lost", "besieged", "advanced_toward", "attacked", "controls", "contested")
@@ -44,8 +44,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\bwithin\s+(?:\d+(?:\.\d+)?|one|two|three|five|ten)\s*(?:km|kilometres|kilometers|miles?)\b"
         r"(?:\s*\([^)]*\))?\s+(?:of\b)?|\breached the gates of\b|\bbiggest advance towards?\b", re.I)),
     ("attacked", "active", re.compile(
-        r"\b(?:air ?strikes?|raids?|strikes|bombs?|shells|rockets|missiles?)\s+(?:hit|hits|struck|targeted|"
-        r"targeting|pounded|on)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided|"
+        r"\b(?:air ?strikes?|raids?|strikes|bombs?|shells|shelling|bombardment|rockets|missiles?)\s+(?:hit|hits|"
+        r"struck|targeted|targeting|pounded|on|killed|kill|kills|wounded)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided|"
         r"ambushed)\b|\b(?:assault|assaults|attack|attacks)\s+on\b",
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
@@ -67,7 +67,8 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
     "advanced_toward:active": frozenset(
         "advanced advancing advance advances push pushed pushing moved moving marched edging gaining gained made "
         "making registered closing closest close km kilometres kilometers mile miles reached biggest".split()),
-    "attacked:active": frozenset("air airstrike airstrikes strike strikes raid raids bomb bombs shells rockets "
+    "attacked:active": frozenset("air airstrike airstrikes strike strikes raid raids bomb bombs shells shelling "
+                                 "bombardment rockets "
                                  "missile missiles attacked shelled bombed bombarded pounded struck targeted "
                                  "raided ambushed assault assaults attack attacks".split()),
     "controls:active": frozenset("holds hold held controls controlled control positioned deployed stationed "
@@ -337,9 +338,27 @@ def _speaker(text, s_start, s_end, cue_start, cue_end, who, factions: Factions) 
     return None
 
 
-def _nearest_actor_before(who: list[ActorMention], pos: int, s_start: int) -> ActorMention | None:
-    before = [a for a in who if s_start <= a.end <= pos]
+# An actor named as help or cause is not the subject: "Syrian troops, backed by Russian air strikes, advanced",
+# "Daesh has exploited the Russian air strikes".
+_SUPPORTING = re.compile(r"(?:\b(?:backed|supported|aided|assisted|helped|covered|bolstered)\s+by|\bwith\s+(?:the\s+)?"
+                         r"(?:help|support|backing|cover)\s+of|\bexploit(?:ed|ing|s)?)\s+(?:the\s+)?$", re.I)
+
+
+def _nearest_actor_before(who: list[ActorMention], pos: int, s_start: int, text: str = "") -> ActorMention | None:
+    # (An actor whose name holds the event word is its subject too: "Russian air strikes hit X".)
+    before = [a for a in who if s_start <= a.start < pos and (a.end <= pos or a.end - pos <= 20)
+              and not (text and _SUPPORTING.search(text, max(0, a.start - 30), a.start))]
     return before[-1] if before else None
+
+
+def _clause_subject(text: str, who: list[ActorMention], s_start: int, cue_start: int) -> ActorMention | None:
+    """The first actor of the clause a coordinated verb belongs to: after a quote's opening or a "saying,"
+    ('..., saying, "Daesh has exploited ... and advanced in Aleppo"'), not an object of the verb before."""
+    opened = s_start
+    for m in re.finditer(r"[“\"]|:\s|\bsaying,?\s", text[s_start:cue_start]):
+        opened = s_start + m.end()
+    return next((a for a in who if opened <= a.start < cue_start
+                 and not _SUPPORTING.search(text, max(0, a.start - 30), a.start)), None)
 
 
 def _included(text: str, start: int, s_end: int, places: list[dict]) -> list[dict]:
@@ -420,6 +439,10 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                 m_from = re.search(r"\bfrom\s+", text[cue_end:min(s_end, cue_end + 40)])
                 start = cue_end + m_from.end() if m_from else cue_end
             targets = _targets_after(text, start, s_end, places, action, cue)
+            if not targets and action == "attacked":
+                # "Air strikes killed 20 people in the rebel-held town of Douma": where the strike fell.
+                targets = [p for p in event_places(text, places, (cue_start, cue_end), sentences=None)
+                           if p["start"] >= cue_end]
             if not targets and action == "captured" and kind == "active":
                 # "seized villages close to Aleppo", "captured five villages near Aleppo": unnamed places
                 # taken near a named one are an advance toward it...
@@ -433,13 +456,13 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                 targets = [p for p in _included(text, start, s_end, places) if p not in advanced_on]
                 if not targets:
                     action, targets, advanced_on = "advanced_toward", advanced_on, []
-            subject = _nearest_actor_before(who, cue_start, s_start)
+            subject = _nearest_actor_before(who, cue_start, s_start, text)
             lead_in = text[max(s_start, cue_start - 12):cue_start]
             if who and (re.search(r"(?:,\s*|\s)and\s+$", lead_in)
                         or (re.search(r",\s*$", lead_in) and cue.split()[0].lower().endswith("ing"))):
                 # "Daesh has exploited ... and advanced in Aleppo", "IS registered gains ..., taking six
                 # villages": a coordinated or participial verb shares the sentence's subject.
-                subject = next((a for a in who if a.start < cue_start), subject)
+                subject = _clause_subject(text, who, s_start, cue_start) or subject
             actor = subject.faction if subject else None
             if subject is not None:
                 # "Islamic State said its fighters had captured": the party's own claim.
@@ -464,7 +487,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                                                           re.I):
         actor = None  # "the besieged Old City of Homs": under siege, besieger not named
     if action == "attacked" and actor is None and not re.match(r"(?i)air ?strikes?|raids?|strikes|bombs?|shells|"
-                                                               r"rockets|missiles?", cue):
+                                                               r"shelling|bombardment|rockets|missiles?", cue):
         return []
     if action == "controls" and not passive:
         # "holds A" and "held A" need the holder as subject; an adjective "held" alone is no event.

@@ -201,6 +201,9 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
      ("government", "attacked", "Maarat al-Numan", None)),
     ("Syrian troops, backed by Russian air strikes, advanced toward Palmyra on Sunday.",
      ("government", "advanced_toward", "Palmyra", None)),
+    # the party quoted is not the actor of what it reports
+    ("The SDF said Turkish-backed fighters had advanced to within 10 kilometers of Manbij.",
+     ("rebels", "advanced_toward", "Manbij", None)),
 ])
 def test_other_outlets_phrasings_of_a_capture(parser, sentence, expected):
     events = parser.parse(sentence, published="2017-03-01")["events"]

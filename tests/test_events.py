@@ -216,6 +216,8 @@ def test_other_outlets_phrasings_of_a_capture(parser, sentence, expected):
     ("Islamic State fighters seized Tall Qrah, the group's Amaq news agency said.", True),
     ("Rebels captured Khan Touman, the Syrian Observatory said.", False),  # a monitor, not a party
     ("Government forces captured Palmyra on Sunday, rebels said.", False),  # the other side says so
+    # a capture in the passive with no agent, reported by a party: its own claim
+    ("The Turkish Defense Ministry said on Twitter that Manbij had been captured, but the SDF denied it.", True),
 ])
 def test_a_party_quoting_itself_is_a_claim(parser, sentence, claimed):
     events = parser.parse(sentence, published="2016-05-08")["events"]

@@ -417,7 +417,12 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
             if m_in:
                 targets = [p for p in places if p["start"] == by[0].end + m_in.end()]
         if not by and action != "besieged":
-            return []
+            # "The Turkish Defense Ministry said that Ras al-Ain had been captured": taken, it says, by itself.
+            speaker = (_speaker(text, s_start, s_end, cue_start, cue_end, who, factions)
+                       if action == "captured" and targets and factions is not None else None)
+            if speaker is None:
+                return []
+            actor, claimed = speaker, True
         if not targets and action == "besieged":
             # "Opposition fighters are besieged in the eastern part of Aleppo": where they are.
             m_in = re.match(r"\s+(?:in|inside)\s+(?:the\s+)?(?:(?:eastern|western|northern|southern|old)\s+"

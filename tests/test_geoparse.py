@@ -246,3 +246,13 @@ def test_the_levant_is_no_far_village_even_in_a_story_that_names_its_country(par
             "fight Daesh on the Levant but to come to France worry Paris.")
     found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
     assert found["Levant"]["lat"] is None, found["Levant"]  # not Levant, Maine (the story names the US)
+
+
+def test_a_place_the_text_puts_near_another_is_looked_for_there(parser):
+    text = ("Peshmerga fighters retook the town of Bashiqa, northeast of Mosul. Army units advanced on "
+            "Hammam al-Alil, south of Mosul.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    # No Bashiqa near Mosul in our gazetteers (only a Syrian village that sounds alike): listed, unplaced.
+    assert found["Bashiqa"]["lat"] is None and "near Mosul" in found["Bashiqa"]["reason"], found["Bashiqa"]
+    assert found["Hammam al-Alil"]["lat"] is None  # the whole name, by where the text puts it
+    assert found["Mosul"]["country"] == "IQ"

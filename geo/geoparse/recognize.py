@@ -44,6 +44,11 @@ _AT_ARABIC = re.compile(r"\b(?:in|near|at|outside|inside|around|into|toward|towa
 ARABIC_PLACE = Cue("in al-", "before", ("P",))
 # Arabic tall/tell, "hill", opens many village names; a gazetteer may have the name without it.
 HILL_PREFIXES = frozenset("Tal Tall Tell Tel".split())
+# ", south of Mosul", ", 20 km (12 miles) north of Aleppo" after a name: the name is a place.
+_BEARING_AFTER = re.compile(r",\s+(?:(?:about|some|around|nearly|roughly|just)\s+)?(?:\d+(?:\.\d+)?\s*-?\s*"
+                            r"(?:km|kms|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^)]*\)\s*)?)?"
+                            r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?[A-Z]")
+BEARING_PLACE = Cue("north/south/east/west of", "after", ("P",))
 ENGLISH_ARTICLES = frozenset("the a an this that".split())
 # Words that make a capitalised run an institution named after a place: "Springfield Bus Co.",
 # "Aleppo University", "Homs Central Prison". The place word that opens such a run is still a place.
@@ -89,6 +94,7 @@ class Span:
     in_list: bool = False  # found as an item of a cued list
     after_the: bool = False  # "the Levant": right after a lowercase "the"
     part_of: str | None = None  # "the Old City section of Homs": the place it is a part of
+    near_to: str | None = None  # "Bashiqa, northeast of Mosul": placed near it by the text, and not found there
     # "Tishreen Dam": looked up as "Tishreen", reported with the feature word that is part of its name.
     name_end: int | None = None
     name_text: str | None = None
@@ -322,6 +328,8 @@ class Recognizer:
         m = self._after.match(text, tokens[j].end, tokens[j].end + 40)
         if m:
             return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
+        if _BEARING_AFTER.match(text, tokens[j].end, tokens[j].end + 60):
+            return BEARING_PLACE  # "Hammam al-Alil, south of Mosul": a place by where the text puts it
         start = tokens[i].start
         if tokens[i].text in ARABIC_ARTICLES and i < j and tokens[i + 1].sep == "-" \
                 and _AT_ARABIC.search(text, max(0, start - 12), start) \

@@ -25,6 +25,13 @@ from geo.point import Coordinate
 CANDIDATES = 10
 ALTERNATIVES = 3
 PART_OF_KM = 15.0
+# "Bashiqa, northeast of Mosul", "Tall Qrah, 20 km north of Aleppo": the place lies near the one named after.
+_BEARING = re.compile(
+    r",?\s+(?:(?:about|some|around|nearly|roughly|just)\s+)?(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*"
+    r"(?P<unit>km|kms|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^)]*\)\s*)?)?"
+    r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
+    r"(?:the\s+(?:city|town|village|capital)\s+(?:of\s+)?)?", re.I)
+BEARING_KM = 150  # how far "north of Y" may be without a distance; with one, half as much again plus 25 km
 _PART_OF = re.compile(r"\s+(?:old\s+)?(?:section|district|quarter|neighbou?rhood|suburb|outskirts|countryside|"
                       r"old city)\s+of\s+(?:the\s+)?", re.I)
 
@@ -123,6 +130,19 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             if top and top[0].tier == "exact" and _PART_OF.fullmatch(text[a.end:b.start]):
                 part_of[a.start] = top[0]
 
+    bearing: dict[int, tuple[Match, float]] = {}  # span start -> (the place it is near, how near)
+    if text is not None:
+        for a, b in zip(ordered, ordered[1:]):
+            top = lookups.get(b.text)
+            # (A town's position says where; a country's or province's centre does not.)
+            m = (_BEARING.fullmatch(text, a.end, b.start)
+                 if top and top[0].tier == "exact" and top[0].place.feature_class in ("P", "S") else None)
+            if m:
+                km = None
+                if m.group("dist"):
+                    km = float(m.group("dist")) * (1.609 if m.group("unit").lower().startswith("mi") else 1.0)
+                bearing[a.start] = (top[0], BEARING_KM if km is None else km * 1.5 + 25)
+
     def contained(m: Match, area: Match) -> bool:
         p, q = m.place, area.place
         if q.feature_class == "P":  # a quarter of a town is within a few kilometres of it
@@ -135,12 +155,15 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     for s in spans:
         whole = part_of.get(s.start)
         area = within.get(s.start)
+        near_to = bearing.get(s.start)
         setting = (s.text, s.cue.prefers if s.cue is not None else None, whole and whole.place.id,
-                   area and area.place.id)
+                   area and area.place.id, near_to and near_to[0].place.id)
         kept = ranked_for.get(setting)
         if kept is not None:
             if whole is not None and not kept:
                 s.part_of = whole.place.name
+            if near_to is not None and not kept:
+                s.near_to = near_to[0].place.name
             chosen.append((s, kept))
             continue
         cands = lookups.get(s.text) or []
@@ -153,6 +176,12 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             inside = [m for m in lookups.get(s.text + "\x00" + area.place.id, []) if contained(m, area)]
             if any(m.tier == "exact" for m in inside):
                 cands = inside
+        if near_to is not None:
+            # Only a place of this name that lies where the text puts it; none: the gazetteer lacks it.
+            anchor, radius = near_to
+            cands = [m for m in cands if _approx_km(m.place.point, anchor.place.point) <= radius]
+            if not cands:
+                s.near_to = anchor.place.name
         ranked = [(first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands]
         if any(m.tier == "exact" and m.place.feature_code == "PCLI" for m in cands):
             # "Russia" is the country, not Russia, Ohio, even in a story set in Ohio: a small town that
@@ -202,7 +231,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             s.in_name = True
         if not ranked:
             reason = ("not in the gazetteer" + (f"; a place by the cue '{s.cue.words}'" if s.cue else "")
-                      + (f"; a part of {s.part_of}" if s.part_of else ""))
+                      + (f"; a part of {s.part_of}" if s.part_of else "")
+                      + (f"; near {s.near_to} by the text, where no place of this name is" if s.near_to else ""))
             out.append(Resolved(s, None, [], 0.0, reason))
             continue
         # An Arabic adjective of origin (nisba) is a surname or a demonym: "Hamedani" is a man from Hamadan

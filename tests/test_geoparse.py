@@ -256,3 +256,11 @@ def test_a_place_the_text_puts_near_another_is_looked_for_there(parser):
     assert found["Bashiqa"]["lat"] is None and "near Mosul" in found["Bashiqa"]["reason"], found["Bashiqa"]
     assert found["Hammam al-Alil"]["lat"] is None  # the whole name, by where the text puts it
     assert found["Mosul"]["country"] == "IQ"
+
+
+def test_what_the_text_says_of_one_mention_holds_for_the_others(parser):
+    text = ("Peshmerga fighters retook the town of Bashiqa, northeast of Mosul, on Monday. Islamic State "
+            "fighters had held Bashiqa for two years.")
+    found = [t for t in parser.parse(text)["toponyms"] if t["text"] == "Bashiqa"]
+    assert [t["start"] for t in found] == [text.index("Bashiqa"), text.rindex("Bashiqa")]
+    assert all(t["lat"] is None for t in found)  # neither is the Syrian village that sounds alike

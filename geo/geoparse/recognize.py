@@ -11,7 +11,7 @@ it; such a span is reported unresolved, with the reason.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
@@ -165,6 +165,7 @@ class Recognizer:
             else:
                 i += 1
         self._lists(text, tokens, spans, masked, norm, sentences, cont)
+        self._again(text, spans, sentences)
         self._runs(text, tokens, spans, masked, cont, openers)
         spans.sort(key=lambda s: s.start)
         return spans
@@ -341,6 +342,23 @@ class Recognizer:
         if m:
             return self.cue_before[m.group(1).lower()]
         return None
+
+    def _again(self, text: str, spans: list[Span], sentences: Sentences) -> None:
+        """A name the context made a place ("the town of Bashiqa") is a place where the text names it again
+        without that context ("... had held Bashiqa")."""
+        cued = {s.text: s for s in spans if s.cue is not None}
+        if not cued:
+            return
+        taken = sorted((s.start if s.name_start is None else s.name_start, s.name_end or s.end) for s in spans)
+        # longest names first: "Al Bab" before "Bab"
+        for name, first in sorted(cued.items(), key=lambda kv: -len(kv[0])):
+            for m in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
+                k = bisect_left(taken, (m.end(), -1))
+                if any(a < m.end() and m.start() < b for a, b in taken[max(0, k - 2):k + 1]):
+                    continue  # already a span, or inside one
+                spans.append(Span(m.start(), m.end(), name, first.fold, first.key, cue=first.cue, tokens=first.tokens,
+                                  known=first.known, sentence_start=sentences.is_start(m.start())))
+                insort(taken, (m.start(), m.end()))
 
     def _lists(self, text, tokens, spans: list[Span], masked, norm, sentences, cont) -> None:
         """In "the villages of A, B and C", the names after the first cued one are places too."""

@@ -149,13 +149,19 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             return _approx_km(p.point, q.point) <= PART_OF_KM
         return p.country == q.country and (q.feature_code == "PCLI" or p.admin1 == q.admin1)
 
+    # One sense per story: what the text says of one mention of a name ("Bashiqa, northeast of Mosul",
+    # "Kafr Nabl, Idlib") holds for its other mentions.
+    by_text: dict[str, tuple] = {}
+    for s in spans:
+        if s.start in part_of or s.start in within or s.start in bearing:
+            by_text.setdefault(s.text, (part_of.get(s.start), within.get(s.start), bearing.get(s.start)))
     chosen: list[tuple[Span, list[tuple[float, Match]]]] = []
     # A name mentioned again in the same setting ranks the same: computed once ("Aleppo", 55 times).
     ranked_for: dict[tuple, list[tuple[float, Match]]] = {}
     for s in spans:
-        whole = part_of.get(s.start)
-        area = within.get(s.start)
-        near_to = bearing.get(s.start)
+        whole, area, near_to = part_of.get(s.start), within.get(s.start), bearing.get(s.start)
+        if whole is None and area is None and near_to is None and s.text in by_text:
+            whole, area, near_to = by_text[s.text]
         setting = (s.text, s.cue.prefers if s.cue is not None else None, whole and whole.place.id,
                    area and area.place.id, near_to and near_to[0].place.id)
         kept = ranked_for.get(setting)

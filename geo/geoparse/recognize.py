@@ -49,7 +49,7 @@ _BEARING_AFTER = re.compile(r",\s+(?:(?:about|some|around|nearly|roughly|just)\s
                             r"(?:km|kms|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^)]*\)\s*)?)?"
                             r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?[A-Z]")
 BEARING_PLACE = Cue("north/south/east/west of", "after", ("P",))
-ENGLISH_ARTICLES = frozenset("the a an this that".split())
+ENGLISH_ARTICLES = frozenset(f(w) for w in "the a an this that".split() for f in (str, str.capitalize, str.upper))
 # Words that make a capitalised run an institution named after a place: "Springfield Bus Co.",
 # "Aleppo University", "Homs Central Prison". The place word that opens such a run is still a place.
 INSTITUTIONS = frozenset(
@@ -263,7 +263,7 @@ class Recognizer:
         single = i == j
         if single and f in self.lx.demonyms:
             return None
-        if not single and first.text.lower() in ENGLISH_ARTICLES and (k not in self.keys or (
+        if not single and first.text in ENGLISH_ARTICLES and (k not in self.keys or (
                 sentences.is_start(first.start) and self._known(text[tokens[i + 1].start:tokens[j].end]))):
             return None  # "The Kweires air base": the article opens the sentence, not the name ("The Hague" does)
         feature = None if single else self._feature_end(tokens, i, j)
@@ -326,22 +326,29 @@ class Recognizer:
         return None
 
     def _cue(self, text: str, tokens: list[Token], i: int, j: int) -> Cue | None:
-        m = self._after.match(text, tokens[j].end, tokens[j].end + 40)
-        if m:
-            return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
-        if _BEARING_AFTER.match(text, tokens[j].end, tokens[j].end + 60):
-            return BEARING_PLACE  # "Hammam al-Alil, south of Mosul": a place by where the text puts it
+        after = self._cue_after(text, tokens[j].end)
+        if after is not None:
+            return after
         start = tokens[i].start
         if tokens[i].text in ARABIC_ARTICLES and i < j and tokens[i + 1].sep == "-" \
                 and _AT_ARABIC.search(text, max(0, start - 12), start) \
                 and not text.startswith(("'s", "’s"), tokens[j].end):
             return ARABIC_PLACE  # "in al-Dawr", "near al-Rai": a place, though the gazetteer lacks it
+        return self._cue_before(text, start)
+
+    def _cue_after(self, text: str, end: int) -> Cue | None:
+        m = self._after.match(text, end, end + 40)
+        if m:
+            return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
+        if text.startswith(",", end) and _BEARING_AFTER.match(text, end, end + 60):
+            return BEARING_PLACE  # "Hammam al-Alil, south of Mosul": a place by where the text puts it
+        return None
+
+    def _cue_before(self, text: str, start: int) -> Cue | None:
         if text.find(" of ", max(0, start - 10), start) == -1:
             return None  # every "before" cue ends in "of" or "of the": most words have neither
         m = self._before.search(text, max(0, start - 40), start)
-        if m:
-            return self.cue_before[m.group(1).lower()]
-        return None
+        return self.cue_before[m.group(1).lower()] if m else None
 
     def _again(self, text: str, spans: list[Span], sentences: Sentences) -> None:
         """A name the context made a place ("the town of Bashiqa") is a place where the text names it again
@@ -350,15 +357,17 @@ class Recognizer:
         if not cued:
             return
         taken = sorted((s.start if s.name_start is None else s.name_start, s.name_end or s.end) for s in spans)
-        # longest names first: "Al Bab" before "Bab"
-        for name, first in sorted(cued.items(), key=lambda kv: -len(kv[0])):
-            for m in re.finditer(r"(?<![\w'’-])" + re.escape(name) + r"(?![\w'’-])", text):
-                k = bisect_left(taken, (m.end(), -1))
-                if any(a < m.end() and m.start() < b for a, b in taken[max(0, k - 2):k + 1]):
-                    continue  # already a span, or inside one
-                spans.append(Span(m.start(), m.end(), name, first.fold, first.key, cue=first.cue, tokens=first.tokens,
-                                  known=first.known, sentence_start=sentences.is_start(m.start())))
-                insort(taken, (m.start(), m.end()))
+        # One pass for all of them, longest names first: "Al Bab" before "Bab".
+        names = sorted(cued, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w'’-])")
+        for m in pattern.finditer(text):
+            k = bisect_left(taken, (m.end(), -1))
+            if any(a < m.end() and m.start() < b for a, b in taken[max(0, k - 2):k + 1]):
+                continue  # already a span, or inside one
+            first = cued[m.group()]
+            spans.append(Span(m.start(), m.end(), m.group(), first.fold, first.key, cue=first.cue, tokens=first.tokens,
+                              known=first.known, sentence_start=sentences.is_start(m.start())))
+            insort(taken, (m.start(), m.end()))
 
     def _lists(self, text, tokens, spans: list[Span], masked, norm, sentences, cont) -> None:
         """In "the villages of A, B and C", the names after the first cued one are places too."""

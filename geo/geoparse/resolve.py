@@ -89,11 +89,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
 
     # The provinces (states) the document names: its towns are looked for in them first ("Richmond" in a
     # story that names Virginia).
-    provinces = set()
-    for s in spans:
-        top = lookups.get(s.text)
-        if top and top[0].tier == "exact" and top[0].place.feature_code == "ADM1":
-            provinces.add((top[0].place.country, top[0].place.admin1))
+    provinces = {(top[0].place.country, top[0].place.admin1) for top in lookups.values()
+                 if top and top[0].tier == "exact" and top[0].place.feature_code == "ADM1"}
 
     def first_pass(m: Match, s: Span) -> float:
         score = m.score
@@ -133,6 +130,9 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     bearing: dict[int, tuple[Match, float]] = {}  # span start -> (the place it is near, how near)
     if text is not None:
         for a, b in zip(ordered, ordered[1:]):
+            if b.start - a.end > 60 or (text.find(" of ", a.end, b.start) == -1
+                                        and text.find(" from ", a.end, b.start) == -1):
+                continue
             top = lookups.get(b.text)
             # (A town's position says where; a country's or province's centre does not.)
             m = (_BEARING.fullmatch(text, a.end, b.start)
@@ -152,7 +152,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     # One sense per story: what the text says of one mention of a name ("Bashiqa, northeast of Mosul",
     # "Kafr Nabl, Idlib") holds for its other mentions.
     by_text: dict[str, tuple] = {}
-    for s in spans:
+    for s in (ordered if part_of or within or bearing else ()):
         if s.start in part_of or s.start in within or s.start in bearing:
             by_text.setdefault(s.text, (part_of.get(s.start), within.get(s.start), bearing.get(s.start)))
     chosen: list[tuple[Span, list[tuple[float, Match]]]] = []
@@ -189,7 +189,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             if not cands:
                 s.near_to = anchor.place.name
         ranked = [(first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands]
-        if any(m.tier == "exact" and m.place.feature_code == "PCLI" for m in cands):
+        if any(m.place.feature_code == "PCLI" and m.tier == "exact" for m in cands[:3]):
             # "Russia" is the country, not Russia, Ohio, even in a story set in Ohio: a small town that
             # bears a country's name gets neither the focus bonus nor the pull of its neighbours.
             ranked = [(sc - COUNTRY_NAMESAKE if m.place.feature_class == "P" and m.place.population < 100_000

@@ -11,15 +11,11 @@ from typing import NamedTuple
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w'’‘`ʿʾ]*[^\W_])?")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Sentence ends: . ! ? followed by space and an upper-case letter or a quote, or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
 # Not after an abbreviation that comes before a name or a number: "St. Paul", "Gen. Smith", "Oct. 9",
-# "U.S. Marines".
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bSt\.)(?<!\bMt\.)(?<!\bFt\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)"
-                           r"(?<!\bDr\.)(?<!\bGen\.)(?<!\bLt\.)(?<!\bCol\.)(?<!\bSgt\.)(?<!\bSen\.)"
-                           r"(?<!\bRep\.)(?<!\bGov\.)(?<!\bCapt\.)(?<!\bMaj\.)(?<!\bJan\.)(?<!\bFeb\.)"
-                           r"(?<!\bMar\.)(?<!\bApr\.)(?<!\bJun\.)(?<!\bJul\.)(?<!\bAug\.)(?<!\bSep\.)"
-                           r"(?<!\bSept\.)(?<!\bOct\.)(?<!\bNov\.)(?<!\bDec\.)(?<!\bNo\.)"
-                           r"(?<!\bU\.S\.)(?<!\bU\.N\.)(?<!\bU\.K\.)"
-                           r"[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
+# "U.S. Marines" (tested on the few characters before a candidate end, not at every full stop).
+_ABBREVIATION = re.compile(r"(?:\b(?:St|Mt|Ft|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|Sen|Rep|Gov|Capt|Maj|Jan|Feb|Mar|Apr|Jun|"
+                           r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|No)|\bU\.S|\bU\.N|\bU\.K)\.$")
 
 
 class Token(NamedTuple):
@@ -66,6 +62,9 @@ class Sentences:
     def __init__(self, text: str) -> None:
         starts = [0]
         for m in _SENTENCE_END.finditer(text):
+            at = m.start()
+            if text[at - 1:at] == "." and _ABBREVIATION.search(text, max(0, at - 6), at):
+                continue
             starts.append(m.end())
         self.text = text
         self.starts = starts

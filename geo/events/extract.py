@@ -446,7 +446,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
             targets = _targets_after(text, start, s_end, places, action, cue)
             if not targets and action == "attacked":
                 # "Air strikes killed 20 people in the rebel-held town of Douma": where the strike fell.
-                targets = [p for p in event_places(text, places, (cue_start, cue_end), sentences=None)
+                targets = [p for p in event_places(text, places, (cue_start, cue_end), sentence=(s_start, s_end))
                            if p["start"] >= cue_end]
             if not targets and action == "captured" and kind == "active":
                 # "seized villages close to Aleppo", "captured five villages near Aleppo": unnamed places

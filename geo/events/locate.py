@@ -88,16 +88,18 @@ MAX_OBJECT_WORDS = 6
 
 
 def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], *,
-                 events: Iterable[dict] = (), sentences: Sentences | None = None) -> list[dict]:
+                 events: Iterable[dict] = (), sentences: Sentences | None = None,
+                 sentence: tuple[int, int] | None = None) -> list[dict]:
     """The toponyms (``geo.parse`` output items, with ``start``/``end``) naming where the event at the
     word ``text[trigger[0]:trigger[1]]`` happened, in text order; empty when the sentence does not say.
 
     ``events`` are the document's extracted events: when some were read off this very word, their
-    places are the answer.
+    places are the answer. The word's sentence is found with ``sentences`` (split once per document by
+    a caller with many words to place), or given as ``sentence`` (start, end).
     """
     t0, t1 = trigger
     word = text[t0:t1].lower()
-    s0, s1 = (sentences or Sentences(text)).span(t0)
+    s0, s1 = sentence or (sentences or Sentences(text)).span(t0)
     read = [e["place"] for e in events
             if (e.get("cue") or "").lower().split()[:1] == [word] and t0 - 80 <= e["place"].get("start", -1)
             and s0 <= e["place"]["start"] < s1]
@@ -231,7 +233,7 @@ def _passive_subject(text: str, t0: int, before: list[dict], reduced: bool = Fal
 def _subject_start(text: str, p: dict) -> bool:
     """The place opens its sentence or clause: "Vukovar, ...", "The Gilo neighborhood, ..."."""
     head = text[max(0, p["start"] - 40):p["start"]]
-    return re.search(r"(?:^|[.!?;:]\s+)\s*(?:(?:the|The)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?)?$", head) is not None
+    return re.search(r"(?:^|[.!?;:]\s+|\n)\s*(?:(?:the|The)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?)?$", head) is not None
 
 
 def _locative(text: str, p: dict) -> bool:

@@ -45,8 +45,9 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"(?:\s*\([^)]*\))?\s+(?:of\b)?|\breached the gates of\b|\bbiggest advance towards?\b", re.I)),
     ("attacked", "active", re.compile(
         r"\b(?:air ?strikes?|raids?|strikes|bombs?|shells|shelling|bombardment|rockets|missiles?)\s+(?:hit|hits|"
-        r"struck|targeted|targeting|pounded|on|killed|kill|kills|wounded)\b|\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided|"
-        r"ambushed)\b|\b(?:assault|assaults|attack|attacks)\s+on\b",
+        r"struck|targeted|targeting|pounded|on|killed|kill|kills|wounded)\b|"
+        r"\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided|ambushed)\b|"
+        r"\b(?:assault|assaults|attack|attacks)\s+on\b",
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
     ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b|"

@@ -31,8 +31,8 @@ _DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|
 # "in X", "near the border city of X", "outside his Freetown home", "in the western part of southern X":
 # the preposition, a determiner, up to three lower-case words, an optional "of", a direction.
 _AT = re.compile(rf"\b(?i:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
-                 rf"(?:(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*|[A-Z][\w’']*-[a-z][\w-]*)"
-                 rf"\s+){{0,3}}?(?:of\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?"
+                 rf"(?:(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*"
+                 rf"|[A-Z][\w’']*-[a-z][\w-]*)\s+){{0,3}}?(?:of\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?"
                  rf"(?:{_DIRECTION}\s+(?:(?:and|or)\s+{_DIRECTION}\s+)?)?$")
 # "50 km west of X", "120 kilometers (75 miles) south of X", "10 miles from X": the distance is measured
 # from X; the event is elsewhere.

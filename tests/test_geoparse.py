@@ -264,3 +264,11 @@ def test_what_the_text_says_of_one_mention_holds_for_the_others(parser):
     found = [t for t in parser.parse(text)["toponyms"] if t["text"] == "Bashiqa"]
     assert [t["start"] for t in found] == [text.index("Bashiqa"), text.rindex("Bashiqa")]
     assert all(t["lat"] is None for t in found)  # neither is the Syrian village that sounds alike
+
+
+def test_a_town_of_note_that_opens_an_institutions_name_is_a_place(parser):
+    text = ("The man was taken to Gainesville Regional Hospital, Florida officials said. The Supreme Court "
+            "and the Carnegie Museum were closed.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert found["Gainesville"]["country"] == "US", found
+    assert "Supreme" not in found and "Carnegie" not in found  # no hamlet called Supreme or Carnegie

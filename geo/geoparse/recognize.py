@@ -95,6 +95,7 @@ class Span:
     after_the: bool = False  # "the Levant": right after a lowercase "the"
     part_of: str | None = None  # "the Old City section of Homs": the place it is a part of
     near_to: str | None = None  # "Bashiqa, northeast of Mosul": placed near it by the text, and not found there
+    modifier: bool = False  # opens an institution's name: "Huntsville Memorial Hospital"
     # "Tishreen Dam": looked up as "Tishreen", reported with the feature word that is part of its name.
     name_end: int | None = None
     name_text: str | None = None
@@ -205,6 +206,9 @@ class Recognizer:
             # those mentions part of a name.
             place_first = institution and k < len(ordered) and ordered[k].start == a
             first_words = len(ordered[k].fold.split()) if place_first else 0
+            if place_first:
+                ordered[k].modifier = True  # "Huntsville Memorial Hospital": Huntsville, if it is a town of note
+                k += 1
             while k < len(ordered) and ordered[k].start < b:  # the spans inside this run
                 if ordered[k].end <= b:
                     ordered[k].in_name = True

@@ -50,6 +50,7 @@ def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:
     return any(x == p.feature_class or x == f"{p.feature_class}.{p.feature_code}" for x in prefers)
 
 
+MODIFIER_POPULATION = 20_000  # a place that opens an institution's name is a town at least this big
 PROVINCE_NAMED = 0.06  # a candidate inside a province the document names
 COUNTRY_NAMESAKE = 0.22  # the largest focus bonus (0.12) and spatial pull (0.1) together
 
@@ -278,6 +279,11 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
                home: set[str] | None = None) -> bool:
     if s.prefix_dropped and not (best.tier == "exact" and best.place.country in focus):
         return False  # "Tal X" read as X: only the very name, in the story's countries
+    if s.modifier:
+        # "Huntsville Memorial Hospital" names Huntsville; "Supreme Court", "Carnegie Museum" name no
+        # hamlet called Supreme or Carnegie: a town of note, in the story's own country.
+        return best.tier == "exact" and (notable(best, MODIFIER_POPULATION)) \
+            and best.place.country in (focus if home is None else home)
     if s.cue is not None:
         # "the village of X", "X air base": a place for sure, but a spelling variant must still look like
         # it ("Qalamoun mountains" are not Kerman, whatever a transliteration of Kerman says).

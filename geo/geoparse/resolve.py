@@ -282,7 +282,7 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
     if s.modifier:
         # "Huntsville Memorial Hospital" names Huntsville; "Supreme Court", "Carnegie Museum" name no
         # hamlet called Supreme or Carnegie: a town of note, in the story's own country.
-        return best.tier == "exact" and (notable(best, MODIFIER_POPULATION)) \
+        return best.tier == "exact" and notable(best, MODIFIER_POPULATION) \
             and best.place.country in (focus if home is None else home)
     if s.cue is not None:
         # "the village of X", "X air base": a place for sure, but a spelling variant must still look like

@@ -190,6 +190,7 @@ class _Build:
         from geo import __version__
 
         h = hashlib.sha256(__version__.encode())
+        h.update(parser_digest().encode())  # a newer parser (code or word lists) reads every article again
         h.update(repr(self.gazetteer().source_names).encode())  # opens it: the embedded default is built first
         for info in self.gazetteer().info():
             h.update(json.dumps([info.get("source"), info.get("built_at"), info.get("places")]).encode())
@@ -446,3 +447,22 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# What a parse is made by: the geoparser, the event extractor, the gazetteer's ranking and their data files.
+PARSER_PARTS = ("geoparse", "events", "names.py", "gazetteer/lookup.py")
+
+
+def parser_digest(root: Path | None = None) -> str:
+    """A hash of the parser's own files (``PARSER_PARTS`` under the package, or ``root``): an upgrade of
+    geo that reads articles differently changes it, so a scheduled build parses its store again."""
+    root = root or Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for part in PARSER_PARTS:
+        path = root / part
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix != ".pyc") if path.is_dir() else [path]
+        for f in files:
+            if f.exists():
+                h.update(f.relative_to(root).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()

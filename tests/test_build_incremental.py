@@ -385,3 +385,32 @@ def test_a_build_that_stops_half_way_says_so_in_status_json(tmp_path, default_ho
     st = status(out)
     assert st["ok"] is False and "No space left on device" in st["failures"][-1]
     assert not (out / "index.html").exists()
+
+
+def test_a_newer_parser_reads_the_stored_articles_again(tmp_path, default_home, monkeypatch):
+    import geo.build
+
+    src, out = tmp_path / "news", tmp_path / "maps"
+    article(src, "a", KHAN_TOUMAN, "2016-05-08")
+    article(src, "b", TALL_QRAH, "2015-10-09")
+    assert build(default_home, src, "--out", out).exit_code == 0
+    build(default_home, src, "--out", out)
+    assert status(out)["documents"]["parsed"] == 0
+    # An upgrade of geo changes the parser's files: every stored article is parsed again.
+    monkeypatch.setattr(geo.build, "parser_digest", lambda root=None: "a newer parser")
+    assert build(default_home, src, "--out", out).exit_code == 0
+    assert status(out)["documents"]["parsed"] == 2
+
+
+def test_the_parser_digest_follows_the_parsers_files(tmp_path):
+    from geo.build import parser_digest
+
+    (tmp_path / "geoparse" / "data").mkdir(parents=True)
+    (tmp_path / "events").mkdir()
+    words = tmp_path / "geoparse" / "data" / "not_places.txt"
+    words.write_text("Free Syrian Army\n", encoding="utf-8")
+    (tmp_path / "events" / "extract.py").write_text("x = 1\n", encoding="utf-8")
+    first = parser_digest(tmp_path)
+    assert parser_digest(tmp_path) == first
+    words.write_text("Free Syrian Army\nSyrian Arab Army\n", encoding="utf-8")  # a word list changes
+    assert parser_digest(tmp_path) != first

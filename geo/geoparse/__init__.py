@@ -115,7 +115,6 @@ class Geoparser:
                 return (r.match.place.lat, r.match.place.lon)
         return None
 
-
     def _country_of_demonym(self, phrase: str) -> tuple[float, float] | None:
         from geo.names import fold
 

@@ -247,7 +247,7 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
         words = [re.sub(r"[’']s$", "", w) for w in m.group("pre").split()]
         owner = next((f for f in map(factions.held_by, reversed(words)) if f), None)
         if owner is None:
-            near = _nearest_actor_before(who, at, max(s_start, at - 30))
+            near = _nearest_actor_before(who, at, max(s_start, at - 30), text)
             owner = near.faction if near else None
         target = [p for p in places if s_start + m.end() <= p["start"] <= s_start + m.end() + 12][:1]
         if not target:
@@ -345,10 +345,10 @@ _SUPPORTING = re.compile(r"(?:\b(?:backed|supported|aided|assisted|helped|covere
                          r"(?:help|support|backing|cover)\s+of|\bexploit(?:ed|ing|s)?)\s+(?:the\s+)?$", re.I)
 
 
-def _nearest_actor_before(who: list[ActorMention], pos: int, s_start: int, text: str = "") -> ActorMention | None:
+def _nearest_actor_before(who: list[ActorMention], pos: int, s_start: int, text: str) -> ActorMention | None:
     # (An actor whose name holds the event word is its subject too: "Russian air strikes hit X".)
     before = [a for a in who if s_start <= a.start < pos and (a.end <= pos or a.end - pos <= 20)
-              and not (text and _SUPPORTING.search(text, max(0, a.start - 30), a.start))]
+              and not _SUPPORTING.search(text, max(0, a.start - 30), a.start)]
     return before[-1] if before else None
 
 
@@ -391,7 +391,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         # "Opposition fighters were pushed out of A and B": the subject lost them; "... by Y": Y took them.
         m_of = re.match(r"\s+(?:of|from)\s+", text[cue_end:s_end])
         targets = _targets_after(text, cue_end + (m_of.end() if m_of else 0), s_end, places, "captured", cue)
-        subject = _nearest_actor_before(who, cue_start, s_start)
+        subject = _nearest_actor_before(who, cue_start, s_start, text)
         after = targets[-1]["end"] if targets else cue_end
         # ("... by Y", or after a time: "were expelled from Manbij in August 2016 by SDF forces")
         by = [a for a in who if after <= a.start <= after + 60

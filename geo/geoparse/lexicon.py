@@ -64,12 +64,8 @@ def load(extra_not_places: Path | None = None) -> Lexicon:
 
 def _demonyms() -> frozenset[str]:
     """Syrian, Iranian, Russian...: from countryinfo's demonyms, plus the plural and -ese/-ish forms."""
-    import countryinfo
-
     out: set[str] = set()
-    for path in (Path(countryinfo.__file__).parent / "data").glob("*.json"):
-        with open(path, encoding="utf-8") as f:
-            info = json.load(f)
+    for info in _countryinfo():
         demonym = (info.get("demonym") or "").strip()
         if demonym and fold(demonym) != fold(info.get("name") or ""):  # Gibraltar, Djibouti: the place
             d = fold(demonym)
@@ -82,12 +78,8 @@ def _demonyms() -> frozenset[str]:
 def demonym_countries() -> dict[str, tuple[str, str]]:
     """Folded demonym (and its plural) -> (ISO code, country name): "russian" -> ("RU", "Russia"). For a
     mention someone else marked as a place ("American" in a gold standard), not for recognition."""
-    import countryinfo
-
     best: dict[str, tuple[int, str, str]] = {}  # a shared demonym means the most populous country
-    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
-        with open(path, encoding="utf-8") as f:
-            info = json.load(f)
+    for info in _countryinfo():
         demonym = (info.get("demonym") or "").strip()
         iso = (info.get("ISO") or {}).get("alpha2", "")
         name = info.get("name") or ""
@@ -103,3 +95,15 @@ def demonym_countries() -> dict[str, tuple[str, str]]:
             if form not in best or best[form][0] < population:
                 best[form] = (population, iso, name)
     return {form: (iso, name) for form, (_, iso, name) in best.items()}
+
+
+@lru_cache(maxsize=1)
+def _countryinfo() -> tuple[dict, ...]:
+    """countryinfo's country files, read once for both demonym tables."""
+    import countryinfo
+
+    out = []
+    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            out.append(json.load(f))
+    return tuple(out)

@@ -44,10 +44,12 @@ _AT_ARABIC = re.compile(r"\b(?:in|near|at|outside|inside|around|into|toward|towa
 ARABIC_PLACE = Cue("in al-", "before", ("P",))
 # Arabic tall/tell, "hill", opens many village names; a gazetteer may have the name without it.
 HILL_PREFIXES = frozenset("Tal Tall Tell Tel".split())
-# ", south of Mosul", ", 20 km (12 miles) north of Aleppo" after a name: the name is a place.
-_BEARING_AFTER = re.compile(r",\s+(?:(?:about|some|around|nearly|roughly|just)\s+)?(?:\d+(?:\.\d+)?\s*-?\s*"
-                            r"(?:km|kms|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^)]*\)\s*)?)?"
-                            r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?[A-Z]")
+# "north of", "20 km (12 miles) southeast of": a bearing from a place (here after a name: the name is a
+# place; resolve.py looks for it near the place after the bearing).
+BEARING = (r"(?:(?:about|some|around|nearly|roughly|just)\s+)?(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*"
+           r"(?P<unit>km|kms|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^)]*\)\s*)?)?"
+           r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:of|from)\s+")
+_BEARING_AFTER = re.compile(r",\s+" + BEARING + r"(?:the\s+)?[A-Z]")
 BEARING_PLACE = Cue("north/south/east/west of", "after", ("P",))
 ENGLISH_ARTICLES = frozenset(f(w) for w in "the a an this that".split() for f in (str, str.capitalize, str.upper))
 # Words that make a capitalised run an institution named after a place: "Springfield Bus Co.",

@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.place import Match
-from geo.geoparse.recognize import Span
+from geo.geoparse.recognize import BEARING, Span
 from geo.geoparse.tokens import Sentences
 from geo.names import ARTICLES, fold, variant_key
 from geo.point import Coordinate
@@ -26,11 +26,7 @@ CANDIDATES = 10
 ALTERNATIVES = 3
 PART_OF_KM = 15.0
 # "Bashiqa, northeast of Mosul", "Tall Qrah, 20 km north of Aleppo": the place lies near the one named after.
-_BEARING = re.compile(
-    r",?\s+(?:(?:about|some|around|nearly|roughly|just)\s+)?(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*"
-    r"(?P<unit>km|kms|kilometers|kilometres|miles|mi)\b\.?\s*(?:\([^)]*\)\s*)?)?"
-    r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:of|from)\s+"
-    r"(?:the\s+(?:city|town|village|capital)\s+(?:of\s+)?)?", re.I)
+_BEARING = re.compile(r",?\s+" + BEARING + r"(?:the\s+(?:city|town|village|capital)\s+(?:of\s+)?)?", re.I)
 BEARING_KM = 150  # how far "north of Y" may be without a distance; with one, half as much again plus 25 km
 _PART_OF = re.compile(r"\s+(?:old\s+)?(?:section|district|quarter|neighbou?rhood|suburb|outskirts|countryside|"
                       r"old city)\s+of\s+(?:the\s+)?", re.I)

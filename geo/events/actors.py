@@ -42,7 +42,8 @@ class Factions:
 
     def __init__(self, factions: dict[str, Faction]) -> None:
         self.by_id = dict(factions)
-        strict, loose = [], []
+        strict: list[str] = []
+        loose: list[str] = []
         self._owner: dict[tuple[str, bool], tuple[str, bool]] = {}
         for f in self.by_id.values():
             for alias, contextual in [(a, False) for a in f.aliases] + [(a, True) for a in f.context_aliases]:

@@ -167,7 +167,9 @@ def extract(parsed: dict, text: str, factions: Factions, sentences: Sentences | 
         places = toponyms[ti:tj]
         who = actors[ai:aj]
         found = _sentence_events(text, s_start, s_end, places, who, factions)
-        date = event_date(sentence, published) if found else None  # dated only when it has events
+        if not found:
+            continue
+        date = event_date(sentence, published)  # dated only when it has events
         for ev in found:
             if ev["place"].get("feature_code") in ("PCLI", "CONT"):
                 continue  # a country is not a place one captures or holds on a map

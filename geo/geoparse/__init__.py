@@ -150,7 +150,7 @@ def chunks(text: str, size: int = CHUNK_CHARS):
 def _abbreviations() -> set[str]:
     """Abbreviations that are names of places as printed (US, U.S., UK, W.Va.): exempt from the rules
     that drop acronyms and common words."""
-    out = set()
+    out: set[str] = set()
     for name, column in (("country_aliases.tsv", "aliases"), ("us_states.tsv", "aliases")):
         with open(curated_path().with_name(name), encoding="utf-8", newline="") as f:
             for row in csv.DictReader((r for r in f if not r.startswith("#")), delimiter="\t"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
@@ -174,7 +175,7 @@ class Recognizer:
         return spans
 
     def _runs(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool], cont: list[bool],
-              openers: set[int] = frozenset()) -> None:
+              openers: AbstractSet[int] = frozenset()) -> None:
         """Mark spans that sit inside longer capitalised runs or follow a title (see ``Span.in_name``)."""
         words: set[str] = set()
         for s in spans:
@@ -182,7 +183,7 @@ class Recognizer:
             if before and before[-1].rstrip(".") in TITLES:
                 s.in_name = True
                 words.update(s.fold.split())
-        runs: list[tuple[int, int]] = []
+        runs: list[tuple[int, int, bool]] = []
         i, n = 0, len(tokens)
         while i < n:
             if not tokens[i].capitalised or masked[i] or i in openers:
@@ -229,7 +230,7 @@ class Recognizer:
             return flags
         # Masked phrases start at a capitalised word (or an article before one), so they are tried there
         # only: an anchored match per word is far cheaper than scanning the whole text.
-        intervals = []
+        intervals: list[tuple[int, int]] = []
         for tok in tokens:
             if intervals and tok.start < intervals[-1][1]:
                 continue
@@ -293,11 +294,11 @@ class Recognizer:
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         if single and f in self.lx.common and first.text not in self.abbreviations:
             return None  # "The city of ...": a cue does not make "The" a place
-        cue = self._cue(text, tokens, i, j)
+        found = self._cue(text, tokens, i, j)
         known = k in self.keys  # equal folds have equal keys
         if single and first.text not in self.abbreviations:
             if first.text.isupper() and len(first.text.replace(".", "")) <= ACRONYM_MAX \
-                    and first.text not in self.abbreviations and cue is None:
+                    and first.text not in self.abbreviations and found is None:
                 return None  # IS, SDF, YPG: acronyms of groups, not places
         if not known and not single and first.text in HILL_PREFIXES:
             # "Tal Mardikh" where the gazetteer has Mardikh: looked up without the word for "hill".
@@ -305,14 +306,14 @@ class Recognizer:
             rf = fold_many([rest])[0]
             rk = variant_keys_many([rf])[0]
             if rk in self.keys:
-                return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=cue, tokens=j - i, known=True,
+                return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=found, tokens=j - i, known=True,
                             sentence_start=sentences.is_start(first.start), name_start=first.start,
                             name_end=tokens[j].end, name_text=s, prefix_dropped=True)
-        if not known and cue is None:
+        if not known and found is None:
             return None
         if not known and ((single and len(f) < 3) or " of " in f" {f} "):
             return None  # an unknown name is a run of capitalised words and Arabic particles only
-        span = Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=known,
+        span = Span(first.start, tokens[j].end, s, f, k, cue=found, tokens=j - i + 1, known=known,
                     sentence_start=sentences.is_start(first.start))
         return span
 
@@ -389,6 +390,8 @@ class Recognizer:
             last = s
             while True:
                 k = index.get(last.start)
+                if k is None:
+                    break
                 # the token after the current item
                 j = k
                 while j + 1 < len(tokens) and tokens[j + 1].start < last.end:

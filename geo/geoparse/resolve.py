@@ -64,7 +64,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(focus) or None)
     # The document's countries: those it names (twice the weight), and those of the places it names
     # that leave no doubt (an exact name with one candidate, or a country, province or city).
-    named = Counter()
+    named: Counter[str] = Counter()
     for s in spans:
         top = lookups.get(s.text)
         if not top or top[0].tier != "exact":
@@ -111,10 +111,10 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                 and top[0].place.feature_code in ("ADM1", "PCLI"):
             within[a.start] = top[0]
             if a.known:
-                area = top[0].place
-                lookups[a.text + "\x00" + area.id] = gaz.lookup(
-                    a.text, limit=CANDIDATES, fuzzy=False, country=area.country,
-                    admin1=area.admin1 if area.feature_code == "ADM1" else None)
+                region = top[0].place
+                lookups[a.text + "\x00" + region.id] = gaz.lookup(
+                    a.text, limit=CANDIDATES, fuzzy=False, country=region.country,
+                    admin1=region.admin1 if region.feature_code == "ADM1" else None)
 
     # "the Old City section of Homs", "the Salaheddine district of Aleppo": a part of the place after it.
     part_of: dict[int, Match] = {}
@@ -132,12 +132,13 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                 continue
             top = lookups.get(b.text)
             # (A town's position says where; a country's or province's centre does not.)
-            m = (_BEARING.fullmatch(text, a.end, b.start)
-                 if top and top[0].tier == "exact" and top[0].place.feature_class in ("P", "S") else None)
-            if m:
+            if not top or top[0].tier != "exact" or top[0].place.feature_class not in ("P", "S"):
+                continue
+            said = _BEARING.fullmatch(text, a.end, b.start)
+            if said:
                 km = None
-                if m.group("dist"):
-                    km = float(m.group("dist")) * (1.609 if m.group("unit").lower().startswith("mi") else 1.0)
+                if said.group("dist"):
+                    km = float(said.group("dist")) * (1.609 if said.group("unit").lower().startswith("mi") else 1.0)
                 bearing[a.start] = (top[0], BEARING_KM if km is None else km * 1.5 + 25)
 
     def contained(m: Match, area: Match) -> bool:

@@ -210,6 +210,16 @@ def test_other_outlets_phrasings_of_a_capture(parser, sentence, expected):
     assert [(e["actor"], e["action"], e["place"]["text"], e["from_actor"]) for e in events] == [expected]
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    ("ISIS has captured most of the Yarmouk camp and the neighbouring Hajar al-Aswad district.",
+     ["Yarmouk", "Hajar al-Aswad"]),
+    ("Rebels took Kafr Nabl and nearby Maarat al-Numan on Sunday.", ["Kafr Nabl", "Maarat al-Numan"]),
+])
+def test_a_list_of_places_taken_goes_on_past_nearby_and_neighbouring(parser, sentence, expected):
+    events = parser.parse(sentence, published="2017-03-01")["events"]
+    assert [e["place"]["text"] for e in events if e["action"] == "captured"] == expected
+
+
 @pytest.mark.parametrize("sentence, claimed", [
     ("Syrian troops captured Khan Touman on Tuesday, state media said.", True),  # the government's own outlet
     ("State television said government forces captured Palmyra.", True),

@@ -87,6 +87,25 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
      "Saturday.", ("Kabul", "Darulaman Palace"), ["Darulaman Palace"]),
     # a place that qualifies what was taken is not where
     ("Lausanne organisers captured new US champion Bernard Williams.", ("Lausanne", "US"), []),
+    # ... but a participle after it does not make it a modifier
+    ("The militia captured western Afghanistan bordering Iran in September.", ("Afghanistan", "Iran"),
+     ["Afghanistan"]),
+    # a name that says which island or city, inside the locative, is no obstacle to it
+    ("The fugitive was captured Wednesday on the eastern Aegean island of Lipsi.", ("Aegean", "Lipsi"),
+     ["Lipsi"]),
+    ("She was captured after her convoy was ambushed in the southern Iraqi city of Nasiriyah.", ("Nasiriyah",),
+     ["Nasiriyah"]),
+    # "X mountain in the Y region": X is the head, Y contains it
+    ("He was captured by the Serbs on Treskavica mountain in the Foca region.", ("Treskavica", "Foca"),
+     ["Treskavica"]),
+    # ", and" before a second object is no new clause
+    ("Police captured his brother, and a handful of other students during raids in the port city of Karachi.",
+     ("Karachi",), ["Karachi"]),
+    ("Police captured his brother, and the army later shelled the port city of Karachi.", ("Karachi",), []),
+    # an event whose place is given: "during the invasion of X"
+    ("Noriega was captured during the 1989 US invasion of Panama.", ("US", "Panama"), ["Panama"]),
+    # a time, not a place: "in the opening days of the X war"
+    ("The Croats were captured in the opening days of the Bosnian war.", ("Bosnian",), []),
 ])
 def test_the_place_of_a_capture(text, names, expected):
     assert where(text, *names) == expected

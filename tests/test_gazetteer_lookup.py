@@ -170,3 +170,20 @@ def test_a_province_named_like_no_town_of_its_own_is_the_province(sy_home):
     for name in ("Idlib", "Hama", "Aleppo", "Homs"):
         top = gaz.lookup(name, limit=1)[0].place
         assert (top.country, top.feature_class) == ("SY", "P"), (name, top)
+
+
+def test_the_default_is_rebuilt_when_any_of_the_projects_gazetteer_files_changes(tmp_path, monkeypatch):
+    import shutil
+
+    from geo.gazetteer import embedded
+
+    for name in ("curated.tsv", "country_aliases.tsv", "us_states.tsv"):
+        shutil.copy(embedded.curated_path().with_name(name), tmp_path / name)
+    monkeypatch.setattr(embedded, "curated_path", lambda: tmp_path / "curated.tsv")
+    before = embedded.fingerprint()
+    for name in ("country_aliases.tsv", "us_states.tsv", "curated.tsv"):
+        with open(tmp_path / name, "a", encoding="utf-8") as f:
+            f.write("\n")
+        after = embedded.fingerprint()
+        assert after != before, f"editing {name} leaves the default index as it was"
+        before = after

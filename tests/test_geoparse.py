@@ -159,6 +159,29 @@ def test_a_feature_word_written_with_a_capital_is_part_of_the_name(parser):
     assert "Qalamoun" in found and "Qalamoun mountains" not in found  # lower case: a description
 
 
+def test_a_name_ending_in_a_feature_word_the_gazetteer_only_spells_alike_is_still_that_feature(parser):
+    # "Baliem Valley" is a loose spelling of Balmville and Bloomville (US towns): it is a valley the
+    # gazetteer lacks, listed with its cue, not a town in Ohio.
+    text = "The biologists were captured by rebels in the Baliem Valley, in Indonesia, on Monday."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    valley = found["Baliem Valley"]
+    assert valley["lat"] is None and "valley" in valley["reason"], valley
+
+
+def test_a_person_whose_surname_is_a_feature_word_is_no_place(parser):
+    text = ("US envoy Christopher Hill met Homeland Security Secretary Tom Ridge in Beijing. "
+            "Lauryn Hill sang on Capitol Hill, in Rhode Island and in the Jordan Valley.")
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert not any(n.startswith(("Christopher", "Homeland", "Tom", "Lauryn")) for n in found), found
+    assert {"Beijing", "Capitol Hill", "Rhode Island", "Jordan Valley"} <= set(found), found
+
+
+def test_older_names_of_countries_are_those_countries(parser):
+    doc = parser.parse("Rebels have captured half of Zaire. Burma and Bosnia sent envoys.")
+    assert [(t["text"], t["country"]) for t in doc["toponyms"]] == [("Zaire", "CD"), ("Burma", "MM"),
+                                                                      ("Bosnia", "BA")]
+
+
 def test_a_country_is_not_a_small_town_of_its_name(parser):
     text = ("Police in Columbus, Ohio, and in Dayton, Ohio, said the pianist, who grew up in Akron, Ohio, "
             "left Russia in 1990.")

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from geo.events.actors import ActorMention, Factions
 from geo.events.dates import event_date
-from geo.events.locate import event_places, passive_subjects
+from geo.events.locate import LIST_GAP, PLACE_NOUN, event_places, passive_subjects
 from geo.geoparse.tokens import Sentences
 
 ACTIONS = ("captured", "lost", "besieged", "advanced_toward", "attacked", "controls", "contested")
@@ -77,7 +77,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
 }
 _LOWER_WORD = re.compile(r"[a-z]+")
 _INCLUDING = re.compile(r"\b(?:including|among them|among which|such as|namely)\s+(?:the\s+)?"
-                        r"(?:(?:villages?|towns?|hamlets?|cities|city|localities|locality)\s+of\s+)?", re.I)
+                        rf"(?:{PLACE_NOUN}\s+of\s+)?", re.I)
 # Between list items: separators, and capitalised names the gazetteer may lack ("Tal Mardikh and ").
 _NAMES_GAP = re.compile(r"(?:\s*,\s*(?:and\s+)?|\s+(?:and|or)\s+)?"
                         r"(?:[A-Z][\w'’-]*(?:\s+(?:al|el|as|ash|ar|ad|az|at|an)?[- ]?[A-Z][\w'’-]*)*"
@@ -105,11 +105,6 @@ _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north
 # Between items of a list: ", ", " and ", ", and the base of ".
 # ("the base of D", "the village of E": a place noun and "of"; not "north of", "the capital of": those place
 # the item before, they add none.)
-_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s*(?:and|or)\s+)(?:the\s+)?"
-                       r"(?:(?:[\w-]+\s+)?(?:base|bases|village|villages|town|towns|city|locality|localities|hamlet|"
-                       r"hamlets|airport|airbase|district|neighbou?rhood|quarter|hill|hilltop|mountain|area|camp|"
-                       r"crossing|dam|field|fields|farms|school|academy|factory|plant|station|checkpoint)\s+of\s+)?"
-                       r"(?:the\s+)?$", re.I)
 MAX_LEAD = 45  # characters between a verb and the place it governs
 NEAR_OK = ("attacked", "advanced_toward")  # struck near X, advanced near X: X is where it happened
 
@@ -313,7 +308,7 @@ def _targets_after(text, cue_end, s_end, places, action, cue_text="") -> list[di
         first, rest = rest[0], rest[1:]
     out = [first]
     for p in rest:
-        if not _LIST_GAP.match(text[out[-1]["end"]:p["start"]]):
+        if not LIST_GAP.match(text[out[-1]["end"]:p["start"]]):
             break
         out.append(p)
     return out
@@ -376,7 +371,7 @@ def _included(text: str, start: int, s_end: int, places: list[dict]) -> list[dic
     out = [after[0]]
     for p in after[1:]:
         gap = text[out[-1]["end"]:p["start"]]
-        if not (_LIST_GAP.match(gap) or _NAMES_GAP.fullmatch(gap)):
+        if not (LIST_GAP.match(gap) or _NAMES_GAP.fullmatch(gap)):
             break
         out.append(p)
     return out

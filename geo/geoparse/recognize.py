@@ -45,6 +45,11 @@ _AT_ARABIC = re.compile(r"\b(?:in|near|at|outside|inside|around|into|toward|towa
 ARABIC_PLACE = Cue("in al-", "before", ("P",))
 # Arabic tall/tell, "hill", opens many village names; a gazetteer may have the name without it.
 HILL_PREFIXES = frozenset("Tal Tall Tell Tel".split())
+# Feature words that are also common surnames (Christopher Hill, Michael Bay): a name ending in one that
+# the gazetteer lacks is a place only after "the" ("the Hill", not "Lauryn Hill").
+SURNAME_FEATURES = frozenset("hill lake bay".split())
+# "the Baliem Valley", "the north Arabian Sea": what comes before a name that ends in its feature word.
+_THE_BEFORE = re.compile(r"(?:^|\W)[Tt]he\s+(?:[a-z][\w-]*\s+)?$")
 # "north of", "20 km (12 miles) southeast of": a bearing from a place (here after a name: the name is a
 # place; resolve.py looks for it near the place after the bearing).
 BEARING = (r"(?:(?:about|some|around|nearly|roughly|just)\s+)?(?:(?P<dist>\d+(?:\.\d+)?)\s*-?\s*"
@@ -154,6 +159,10 @@ class Recognizer:
                 continue
             if i + 1 < n and by_start.get(i + 1) and i in openers:
                 i += 1
+                continue
+            longest = max(ends)
+            if longest > i and self._person_named_like_a_place(text, tokens, i, longest, norm):
+                i = longest + 1
                 continue
             chosen = None
             for j in sorted(ends, reverse=True):  # longest first
@@ -295,6 +304,10 @@ class Recognizer:
         if single and f in self.lx.common and first.text not in self.abbreviations:
             return None  # "The city of ...": a cue does not make "The" a place
         found = self._cue(text, tokens, i, j)
+        if found is None and feature is not None and feature[1].in_name and (
+                feature[1].words.split()[-1] not in SURNAME_FEATURES
+                or _THE_BEFORE.search(text, max(0, first.start - 30), first.start)):
+            found = feature[1]  # "the Baliem Valley", known only as a spelling of Balmville: a valley still
         known = k in self.keys  # equal folds have equal keys
         if single and first.text not in self.abbreviations:
             if first.text.isupper() and len(first.text.replace(".", "")) <= ACRONYM_MAX \
@@ -319,6 +332,19 @@ class Recognizer:
 
     def _known(self, phrase: str) -> bool:
         return variant_keys_many(fold_many([phrase]))[0] in self.keys
+
+    def _person_named_like_a_place(self, text: str, tokens: list[Token], i: int, j: int,
+                                   norm: dict[str, tuple[str, str]]) -> bool:
+        """A run ending in a feature word, not after "the" and not itself a known name, that is a person:
+        the word is a common surname ("Christopher Hill"), or the run holds a title ("Secretary Tom Ridge")."""
+        feature = self._feature_end(tokens, i, j)
+        if feature is None or not feature[1].in_name or _THE_BEFORE.search(text, max(0, tokens[i].start - 30),
+                                                                          tokens[i].start):
+            return False
+        if norm[text[tokens[i].start:tokens[j].end]][1] in self.keys:
+            return False  # "Rhode Island", "Capitol Hill"
+        return feature[1].words.split()[-1] in SURNAME_FEATURES \
+            or any(t.text in TITLES for t in tokens[i:j + 1])  # "Homeland Security Secretary Tom Ridge"
 
     def _feature_end(self, tokens: list[Token], i: int, j: int) -> tuple[int, Cue] | None:
         """(number of words, cue) when the run ends in a capitalised word that says what kind of place it

@@ -74,7 +74,8 @@ LIST_GAP = re.compile(
 # place another; the one after is meant.
 _ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{PLACE_NOUN}\s+(?:of|at)\s+(?:the\s+)?$|"
                           rf"^['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
-_NAMED_MODIFIER = re.compile(rf"(?<=[a-z]\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*(?=\s+(?:[a-z]+\s+)?{PLACE_NOUN}\s+of\b)")
+_NAMED_MODIFIER = re.compile(rf"(?<=[a-z]\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*"
+                             rf"(?=\s+(?:[a-z]+\s+)?{PLACE_NOUN}\s+of\b)")
 # Words that may follow a place the verb took; any other lower-case word makes the place a modifier of
 # what was taken ("captured new US champion X", "captured Kosovo rebels").
 _AFTER_OBJECT = frozenset(

@@ -176,6 +176,23 @@ def test_a_person_whose_surname_is_a_feature_word_is_no_place(parser):
     assert {"Beijing", "Capitol Hill", "Rhode Island", "Jordan Valley"} <= set(found), found
 
 
+def test_a_part_of_a_country_or_city_named_with_a_direction_is_that_place(parser):
+    text = ("The Taliban captured Western Afghanistan. Troops entered East Mosul. "
+            "South Korea and East Timor protested.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert found["Western Afghanistan"]["country"] == "AF" and found["Western Afghanistan"]["feature_code"] == "PCLI"
+    assert found["East Mosul"]["name"] == "Mosul", found["East Mosul"]
+    assert text[found["East Mosul"]["start"]:found["East Mosul"]["end"]] == "East Mosul"
+    # names of their own are not read as a part of another place
+    assert found["South Korea"]["country"] == "KR" and found["East Timor"]["country"] == "TL"
+
+
+def test_a_day_before_an_arabic_particle_does_not_open_a_name(parser):
+    doc = parser.parse("State radio reported fighting Sunday at Todee, northeast of Monrovia.")
+    assert "Sunday at Todee" not in [t["text"] for t in doc["toponyms"]]
+    assert "Todee" in [t["text"] for t in doc["toponyms"]]
+
+
 def test_older_names_of_countries_are_those_countries(parser):
     doc = parser.parse("Rebels have captured half of Zaire. Burma and Bosnia sent envoys.")
     assert [(t["text"], t["country"]) for t in doc["toponyms"]] == [("Zaire", "CD"), ("Burma", "MM"),

@@ -41,10 +41,13 @@ class Geoparser:
         lx.not_places.extend(a for f in known.by_id.values() for a in (*f.aliases, *f.context_aliases)
                              if " " in a and a[:1].isupper() and not self._opens_with_place(a))
         self.factions = known if events else None
-        self.recognizer = Recognizer(lx, self.gazetteer.name_keys(), _abbreviations())
+        self.recognizer = Recognizer(lx, self.gazetteer.name_keys(), _abbreviations(), self._exact_name)
         # A GeocoderChain whose online geocoder is asked for names the gazetteer lacks but the text marks
         # as places ("the village of X"); None: they stay unplaced, with their reason.
         self.fallback = fallback
+
+    def _exact_name(self, name: str) -> bool:
+        return any(m.tier == "exact" for m in self.gazetteer.lookup(name, limit=3, fuzzy=False))
 
     def _opens_with_place(self, phrase: str) -> bool:
         first = re.split(r"[\s-]|['’]s\b", phrase, maxsplit=1)[0]

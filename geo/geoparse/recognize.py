@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -45,6 +46,8 @@ _AT_ARABIC = re.compile(r"\b(?:in|near|at|outside|inside|around|into|toward|towa
 ARABIC_PLACE = Cue("in al-", "before", ("P",))
 # Arabic tall/tell, "hill", opens many village names; a gazetteer may have the name without it.
 HILL_PREFIXES = frozenset("Tal Tall Tell Tel".split())
+# "Western Afghanistan", "Northern Iraq", "East Mosul": a part of a country, province or city, named with it.
+REGION_PREFIXES = frozenset("North South East West Northern Southern Eastern Western Central Upper Lower".split())
 # Feature words that are also common surnames (Christopher Hill, Michael Bay): a name ending in one that
 # the gazetteer lacks is a place only after "the" ("the Hill", not "Lauryn Hill").
 SURNAME_FEATURES = frozenset("hill lake bay".split())
@@ -110,11 +113,15 @@ class Span:
     # "Tal Mardikh": looked up as Mardikh (the gazetteer's name), reported from name_start.
     name_start: int | None = None
     prefix_dropped: bool = False
+    region_of: bool = False  # "Western Afghanistan": looked up as Afghanistan, which must be a country or the like
 
 class Recognizer:
-    def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str]) -> None:
+    def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str],
+                 exact: Callable[[str], bool] | None = None) -> None:
         self.lx = lexicon
         self.keys = name_keys
+        # Whether the gazetteer has this very name (not only one spelled alike); rarely asked.
+        self._exact: Callable[[str], bool] = exact or (lambda name: True)
         self.abbreviations = abbreviations  # original-case country abbreviations: US, U.S., UK
         self.cue_after = lexicon.cue_after()
         # capitalised, as a feature word that is part of a name is written
@@ -299,6 +306,16 @@ class Recognizer:
             if cue.in_name:
                 return Span(first.start, tokens[j].end, s, f, k, cue=cue, tokens=j - i + 1, known=False,
                             sentence_start=sentences.is_start(first.start))  # "Persian Gulf", "Kodori Gorge"
+        if not single and first.text in REGION_PREFIXES and tokens[i + 1].sep == " " \
+                and (k not in self.keys or not self._exact(s)):
+            # ("South Korea", "West Bank" are names of their own; "East Mosul" only spells like one)
+            rest = text[tokens[i + 1].start:tokens[j].end]
+            rf = fold_many([rest])[0]
+            rk = variant_keys_many([rf])[0]
+            if rk in self.keys:
+                return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=None, tokens=j - i, known=True,
+                            sentence_start=sentences.is_start(first.start), name_start=first.start,
+                            name_end=tokens[j].end, name_text=s, region_of=True)
         if not single and fold(first.text) in self.lx.demonyms and first.text not in ("Saudi",):
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         if single and f in self.lx.common and first.text not in self.abbreviations:
@@ -468,7 +485,8 @@ def _continuations(tokens: list[Token], masked: list[bool]) -> list[bool]:
                 if t.capitalised:
                     out[j] = t.text not in _DATE_FORMS
                 else:
-                    out[j] = t.text in PARTICLES or (sep == "-" and t.text in EZAFE)
+                    # (not after a date: "fighting Sunday at Todee" is a day and a place)
+                    out[j] = (t.text in PARTICLES and prev not in _DATE_FORMS) or (sep == "-" and t.text in EZAFE)
             elif sep == ". ":
                 out[j] = t.capitalised and prev in DOTTED_OPENERS
         prev = t.text

@@ -276,6 +276,9 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
                home: set[str] | None = None) -> bool:
     if s.prefix_dropped and not (best.tier == "exact" and best.place.country in focus):
         return False  # "Tal X" read as X: only the very name, in the story's countries
+    if s.region_of and not (best.tier == "exact" and best.place.feature_code != "CONT"
+                            and (best.place.feature_code in ("PCLI", "ADM1") or notable(best))):
+        return False  # "Western Afghanistan", "East Mosul"; not "North Kivu" read as a village Kivu
     if s.modifier:
         # "Huntsville Memorial Hospital" names Huntsville; "Supreme Court", "Carnegie Museum" name no
         # hamlet called Supreme or Carnegie: a town of note, in the story's own country.

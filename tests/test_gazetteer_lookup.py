@@ -177,13 +177,47 @@ def test_the_default_is_rebuilt_when_any_of_the_projects_gazetteer_files_changes
 
     from geo.gazetteer import embedded
 
-    for name in ("curated.tsv", "country_aliases.tsv", "us_states.tsv"):
+    for name in ("curated.tsv", "country_aliases.tsv", "us_states.tsv", "admin1.tsv"):
         shutil.copy(embedded.curated_path().with_name(name), tmp_path / name)
     monkeypatch.setattr(embedded, "curated_path", lambda: tmp_path / "curated.tsv")
     before = embedded.fingerprint()
-    for name in ("country_aliases.tsv", "us_states.tsv", "curated.tsv"):
+    for name in ("country_aliases.tsv", "us_states.tsv", "admin1.tsv", "curated.tsv"):
         with open(tmp_path / name, "a", encoding="utf-8") as f:
             f.write("\n")
         after = embedded.fingerprint()
         assert after != before, f"editing {name} leaves the default index as it was"
         before = after
+
+
+def test_the_natural_earth_province_table_keeps_ids_names_and_points_and_drops_the_rest():
+    import importlib.util
+
+    script = TESTS.parent / "gazetteer" / "admin1_from_naturalearth.py"
+    spec = importlib.util.spec_from_file_location("ne_admin1", script)
+    ne = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ne)
+
+    def feature(**props):
+        base = {"gn_id": 1, "iso_a2": "SY", "latitude": 35.0, "longitude": 37.0, "gn_a1_code": "SY.10"}
+        return {"properties": {**base, **props}}
+
+    rows = ne.rows([
+        feature(name="Homs (Hims)", name_en="Homs", gn_name="Muhafazat Hims", woe_name="Damascus", gn_id=169575),
+        feature(name="Kashmir", gn_id=0),  # no GeoNames record: no source id to cite
+        feature(name="Siachen", iso_a2="-1", gn_id=5),
+        feature(name="Newham", gn_id=-2648110),
+        feature(name="Central", name_en="Central Region", gn_name="GAZ-00", gn_id=7),  # nothing but generic words
+    ])
+    assert rows == [{"id": "geonames:169575", "name": "Homs", "alternatenames": "Hims|Muhafazat Hims",
+                     "lat": "35.00000", "lon": "37.00000", "country": "SY", "admin1": "10", "type": ""}]
+
+
+def test_the_default_knows_the_worlds_provinces(default_home):
+    gaz = Gazetteer(default_home)
+    for name, country in (("West Bank", "PS"), ("Gaza Strip", "PS"), ("Tigray", "ET"), ("North Kivu", "CD"),
+                          ("Crimea", None), ("Punjab", None)):
+        top = gaz.lookup(name, limit=3, fuzzy=False)
+        adm1 = [m for m in top if m.tier == "exact" and m.place.feature_code == "ADM1"]
+        assert adm1, (name, [(m.place.name, m.place.feature_code) for m in top])
+        assert country is None or adm1[0].place.country == country
+        assert adm1[0].place.id.startswith("geonames:")

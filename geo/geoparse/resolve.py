@@ -300,8 +300,13 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
         return False
     # (A town's alternate name inside a run is a person's: "Ahmad al Wawi" is no Al Ahmadi, but "Bronx Zoo"
     # names The Bronx.)
+    # (A province counts when it is populous or in the story's own countries: "Andrew Trapani" then
+    # "Trapani", "Mary Wheeler" then "Mary" name no Italian or Turkmen province.)
     if s.in_name and not (best.tier == "exact" and notable(best, 500_000)
-                          and (p.feature_class != "P" or _words_agree(s.fold, fold(p.name)))):
+                          and (p.feature_code in ("PCLI", "CONT")
+                               or (p.feature_code == "ADM1" and (p.population >= 500_000
+                                                                 or p.country in (focus if home is None else home)))
+                               or (p.feature_class == "P" and _words_agree(s.fold, fold(p.name))))):
         return False  # a word of a person's name or a headline, not a village of the same name
     if s.tokens == 1 and sentence_start and best.tier != "exact":
         return False  # a capital at a sentence start and a spelling variant: two weak signals

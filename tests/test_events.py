@@ -201,6 +201,9 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
      ("government", "attacked", "Maarat al-Numan", None)),
     ("Syrian troops, backed by Russian air strikes, advanced toward Palmyra on Sunday.",
      ("government", "advanced_toward", "Palmyra", None)),
+    # a name the gazetteer lacks, then another verb: the place after "and advanced in" was not besieged
+    ("Government forces besieged Eastern Ghouta and advanced in Harasta.",
+     ("government", "advanced_toward", "Harasta", None)),
     # the party quoted is not the actor of what it reports
     ("The SDF said Turkish-backed fighters had advanced to within 10 kilometers of Manbij.",
      ("rebels", "advanced_toward", "Manbij", None)),

@@ -95,7 +95,9 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|failed to|denied|deny|denies|w
 _CLAIM = re.compile(r"\b(?:said|says|claimed|claims|announced|boasted|declared|statement|posted)\b", re.I)
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|as|although|despite|where|after|before)\b|\s+(?:but|while)\s+")
 # Between a verb and its place: "the localities of", "the town of", "the base of" (a place noun and "of").
-_LEAD = re.compile(r"^\s*(?:\w+\s+){0,3}?(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?$", re.I)
+# (Not across "and"/"or": "besieged Eastern Ghouta and advanced in X" took no X; a name we lack came first.)
+_LEAD = re.compile(r"^\s*(?:(?!(?:and|or|but)\b)\w+\s+){0,3}?(?:(?:the|its|their)\s+)?"
+                   r"(?:(?!(?:and|or|but)\b)[\w-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?$", re.I)
 # "near X", "north of X", "10 km from X": X locates the event, it is not what was taken.
 # ("the northern outskirts of X" is near X; "the northern town of X" is X.)
 _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north|south|east|west|northeast|"

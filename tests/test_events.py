@@ -102,6 +102,7 @@ def test_the_same_event_from_two_outlets_is_one_event_with_two_sources(parser):
     "Rebels did not capture Khan Touman.",  # negation
     "IS denied that it had captured Tall Qrah.",  # denial
     "Rebels hope to take Khan Touman next week.",  # intent, no capture verb in the past
+    "IS fighters seized villages in Aleppo province on Friday.",  # what was taken lies in Aleppo province
 ])
 def test_no_false_events(parser, sentence):
     events = parser.parse(sentence, published="2016-05-08")["events"]

@@ -98,6 +98,8 @@ _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|as|although|despite|where|after
 # (Not across "and"/"or": "besieged Eastern Ghouta and advanced in X" took no X; a name we lack came first.)
 _LEAD = re.compile(r"^\s*(?:(?!(?:and|or|but)\b)\w+\s+){0,3}?(?:(?:the|its|their)\s+)?"
                    r"(?:(?!(?:and|or|but)\b)[\w-]+\s+){0,3}?(?:of\s+)?(?:the\s+)?$", re.I)
+# "seized villages in X", "control most towns across X": what was taken lies in X; X itself was not.
+_TAKEN_IN = re.compile(r"\w\s+(?:in|inside|across|throughout|within)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # "near X", "north of X", "10 km from X": X locates the event, it is not what was taken.
 # ("the northern outskirts of X" is near X; "the northern town of X" is X.)
 _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north|south|east|west|northeast|"
@@ -303,6 +305,8 @@ def _targets_after(text, cue_end, s_end, places, action, cue_text="") -> list[di
     elif _RELATIVE_LOCATION.search(lead) and not (
             action in NEAR_OK and re.search(r"\b(?:near|around|outside|close to)\b", lead, re.I)):
         return []
+    elif action in ("captured", "controls", "lost") and _TAKEN_IN.search(lead):
+        return []  # "seized villages in Aleppo province": not Aleppo, which we cannot say more of
     # "the Old City section of Homs": the part belongs to the place that follows.
     rest = after[1:]
     if rest and re.fullmatch(r"\s+(?:section|part|parts|district|neighbou?rhood|quarter|outskirts|suburbs?)\s+of"

@@ -103,6 +103,9 @@ def test_the_same_event_from_two_outlets_is_one_event_with_two_sources(parser):
     "IS denied that it had captured Tall Qrah.",  # denial
     "Rebels hope to take Khan Touman next week.",  # intent, no capture verb in the past
     "IS fighters seized villages in Aleppo province on Friday.",  # what was taken lies in Aleppo province
+    "Rebels could capture Idlib within weeks, analysts said.",  # what might happen
+    "Government forces aim to recapture Palmyra before the summer.",
+    "Khan Touman will be retaken by the army, a general said.",
 ])
 def test_no_false_events(parser, sentence):
     events = parser.parse(sentence, published="2016-05-08")["events"]
@@ -205,6 +208,13 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
     # a name the gazetteer lacks, then another verb: the place after "and advanced in" was not besieged
     ("Government forces besieged Eastern Ghouta and advanced in Harasta.",
      ("government", "advanced_toward", "Harasta", None)),
+    # what did happen, though a "to" comes before it; and a claim of what happened
+    ("Government forces managed to capture Palmyra on Sunday.", ("government", "captured", "Palmyra", None)),
+    ("IS claims to have captured Tall Qrah.", ("islamic_state", "captured", "Tall Qrah", None)),
+    # who attacked is the word before "attack on", not the sentence's subject
+    ("Rebels said they had repelled a government attack on Khan Touman.",
+     ("government", "attacked", "Khan Touman", None)),
+    ("IS militants retreated toward al-Bab after losing Dabiq.", ("islamic_state", "lost", "Dabiq", None)),
     # the party quoted is not the actor of what it reports
     ("The SDF said Turkish-backed fighters had advanced to within 10 kilometers of Manbij.",
      ("rebels", "advanced_toward", "Manbij", None)),

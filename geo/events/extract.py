@@ -30,7 +30,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("captured", "expel", re.compile(r"\b(?:drove|driven|pushed|forced|kicked)\s+out\b|\bexpelled\b|\bousted\b",
                                      re.I)),
     ("captured", "fell", re.compile(r"\bfell to\b", re.I)),
-    ("lost", "active", re.compile(r"\b(?:lost|withdrew from|retreated from|pulled out of|abandoned)\b", re.I)),
+    ("lost", "active", re.compile(r"\b(?:lost|losing|withdrew from|retreated from|pulled out of|abandoned)\b",
+                                  re.I)),
     ("besieged", "active", re.compile(r"\b(?:besieged|besieging|besiege|encircled|surrounded|laid siege to|"
                                       r"under siege(?: by| from)?)\b", re.I)),
     ("advanced_toward", "active", re.compile(
@@ -63,7 +64,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
                                  "retook retake retaken regained stormed gained wrested entered taking".split()),
     "captured:expel": frozenset("drove driven pushed forced kicked expelled ousted".split()),
     "captured:fell": frozenset({"fell"}),
-    "lost:active": frozenset("lost withdrew retreated pulled abandoned".split()),
+    "lost:active": frozenset("lost losing withdrew retreated pulled abandoned".split()),
     "besieged:active": frozenset("besieged besieging besiege encircled surrounded laid under".split()),
     "advanced_toward:active": frozenset(
         "advanced advancing advance advances push pushed pushing moved moving marched edging gaining gained made "
@@ -91,6 +92,12 @@ _STRONGHOLD = re.compile(r"(?P<pre>(?:[\w’'-]+\s+){0,2})\b(?:stronghold|bastio
                          r"(?:\s+(?:of|in|for))?\s+(?:the\s+)?", re.I)
 # ("is" in lower case only: "IS captured" is Islamic State, active.)
 _PASSIVE_BEFORE = re.compile(r"\b(?:(?i:was|were|has been|have been|had been|are|being|been)|[Ii]s)\s+$")
+# What might, should or is meant to happen: "could capture", "hope to seize", "will be retaken"; but
+# "managed to capture", "were able to retake" happened.
+# ("claims to have captured" is a claim of what happened.)
+_UNREAL = re.compile(r"(?:\b(?:could|would|might|may|will|shall|should|can|must)\s+|'ll\s+|"
+                     r"(?<!managed )(?<!able )(?<!succeeded )\bto\s+)"
+                     r"(?:(?:not|also|soon|still|now|then|eventually|finally|quickly|easily)\s+)?(?:be\s+)?$", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|failed to|denied|deny|denies|without)\b[^.;]{0,25}$", re.I)
 _CLAIM = re.compile(r"\b(?:said|says|claimed|claims|announced|boasted|declared|statement|posted)\b", re.I)
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|as|although|despite|where|after|before)\b|\s+(?:but|while)\s+")
@@ -268,6 +275,8 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
             before_text = text[max(s_start, cue_start - 40):cue_start]
             if _NEGATION.search(before_text) and not re.match(r"(?i)so close", m.group(0)):
                 continue  # "did not capture", "denied ... had captured" (but "never been so close": emphasis)
+            if _UNREAL.search(before_text):
+                continue  # "could capture", "aim to retake": not an event (yet)
             # Only a participle makes a passive: "was captured", not "was advancing" or "has been so close".
             participle = re.fullmatch(r"\w+(?:ed|en|wn)|held|taken|overrun|won|lost|hit|struck|shot",
                                       m.group(0).split()[0].lower()) is not None
@@ -363,6 +372,20 @@ def _clause_subject(text: str, who: list[ActorMention], s_start: int, cue_start:
         opened = s_start + m.end()
     return next((a for a in who if opened <= a.start < cue_start
                  and not _SUPPORTING.search(text, max(0, a.start - 30), a.start)), None)
+
+
+def _attacker_named_by_modifier(text: str, s_start: int, cue_start: int, cue: str,
+                                factions: Factions | None) -> str | None:
+    """The faction a word before "attack on" / "assault on" names: "a government attack", "an IS assault",
+    "a rebel offensive" (read as "government forces", "IS forces", "rebel forces" would be)."""
+    if factions is None or not re.match(r"(?i)(?:assault|assaults|attack|attacks)\s+on", cue):
+        return None
+    m = re.search(r"([A-Za-z][\w’'-]*)\s+$", text[max(s_start, cue_start - 30):cue_start])
+    if m is None or m.group(1).lower() in ("a", "an", "the", "its", "their", "his", "her", "major", "new", "fresh"):
+        return None
+    phrase = m.group(1) + " forces"
+    found = [a for a in factions.find(phrase) if a.start == 0 and a.end == len(phrase)]
+    return found[0].faction if found else None
 
 
 def _included(text: str, start: int, s_end: int, places: list[dict]) -> list[dict]:
@@ -473,6 +496,9 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                 # villages": a coordinated or participial verb shares the sentence's subject.
                 subject = _clause_subject(text, who, s_start, cue_start) or subject
             actor = subject.faction if subject else None
+            by_word = _attacker_named_by_modifier(text, s_start, cue_start, cue, factions)
+            if by_word is not None:
+                actor, subject = by_word, None  # "rebels repelled a government attack on X": the government's
             if subject is not None:
                 # "Islamic State said its fighters had captured": the party's own claim.
                 between = text[subject.end:cue_start]

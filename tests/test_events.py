@@ -234,6 +234,14 @@ def test_a_list_of_places_taken_goes_on_past_nearby_and_neighbouring(parser, sen
     assert [e["place"]["text"] for e in events if e["action"] == "captured"] == expected
 
 
+def test_a_stronghold_in_a_province_is_the_place_before_it(parser):
+    # "X, the last government stronghold in Idlib province": X was held, Idlib only holds it
+    events = parser.parse("Insurgents overran Abu al-Duhur, the last government stronghold in Idlib province.",
+                          published="2015-09-10")["events"]
+    found = {(e["actor"], e["action"], e["place"]["text"]) for e in events}
+    assert found == {("government", "controls", "Abu al-Duhur"), ("rebels", "captured", "Abu al-Duhur")}, found
+
+
 @pytest.mark.parametrize("sentence, claimed", [
     ("Syrian troops captured Khan Touman on Tuesday, state media said.", True),  # the government's own outlet
     ("State television said government forces captured Palmyra.", True),

@@ -102,6 +102,12 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     ("Police captured his brother, and a handful of other students during raids in the port city of Karachi.",
      ("Karachi",), ["Karachi"]),
     ("Police captured his brother, and the army later shelled the port city of Karachi.", ("Karachi",), []),
+    # a serial comma before the last item of a list
+    ("The army pressed on and captured the towns of Barqoum, Khan Touman, and Zorba from rebels.",
+     ("Barqoum", "Khan Touman", "Zorba"), ["Barqoum", "Khan Touman", "Zorba"]),
+    # "X near the village of Y" is X near Y, not "the Y village of X"
+    ("Rebels captured the hilltop of Tal Madafa near the village of Handarat.",
+     ("Tal Madafa", "Handarat"), ["Tal Madafa"]),
     # an event whose place is given: "during the invasion of X"
     ("Noriega was captured during the 1989 US invasion of Panama.", ("US", "Panama"), ["Panama"]),
     # a time, not a place: "in the opening days of the X war"

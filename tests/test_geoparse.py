@@ -205,6 +205,11 @@ def test_provinces_are_places_but_not_the_names_of_people(parser):
     assert "Mary" not in found and "Trapani" not in found, found
 
 
+def test_a_possessive_after_a_cued_name_is_no_item_of_a_list(parser):
+    doc = parser.parse("Kurdish-led fighters have encircled the city of Raqqa, IS's de facto capital.")
+    assert [t["text"] for t in doc["toponyms"]] == ["Raqqa"]
+
+
 def test_older_names_of_countries_are_those_countries(parser):
     doc = parser.parse("Rebels have captured half of Zaire. Burma and Bosnia sent envoys.")
     assert [(t["text"], t["country"]) for t in doc["toponyms"]] == [("Zaire", "CD"), ("Burma", "MM"),

@@ -89,7 +89,7 @@ _DIVIDED = re.compile(
     r"control of (?P<place>.+?) is (?:divided|split|shared) between (?P<a>.+?) in the "
     r"(?P<pa>east|west|north|south)(?P<b>.+?) in the (?P<pb>east|west|north|south)", re.I)
 _STRONGHOLD = re.compile(r"(?P<pre>(?:[\w’'-]+\s+){0,2})\b(?:stronghold|bastion|heartland)s?\b"
-                         r"(?:\s+(?:of|in|for))?\s+(?:the\s+)?", re.I)
+                         r"(?:\s+(?P<prep>of|in|for))?\s+(?:the\s+)?", re.I)
 # ("is" in lower case only: "IS captured" is Islamic State, active.)
 _PASSIVE_BEFORE = re.compile(r"\b(?:(?i:was|were|has been|have been|had been|are|being|been)|[Ii]s)\s+$")
 # What might, should or is meant to happen: "could capture", "hope to seize", "will be retaken"; but
@@ -257,7 +257,9 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
         if owner is None:
             near = _nearest_actor_before(who, at, max(s_start, at - 30), text)
             owner = near.faction if near else None
-        target = [p for p in places if s_start + m.end() <= p["start"] <= s_start + m.end() + 12][:1]
+        # "X, the last government stronghold in Idlib province": the stronghold is X, Idlib only holds it.
+        target = [p for p in places if s_start + m.end() <= p["start"] <= s_start + m.end() + 12][:1] \
+            if (m.group("prep") or "").lower() != "in" else []
         if not target:
             target = [p for p in places if p["end"] <= at and at - p["end"] <= 6][-1:]
             after = [a for a in who if s_start + m.end() <= a.start <= s_start + m.end() + 12]

@@ -72,7 +72,8 @@ LIST_GAP = re.compile(
     rf"(?:(?:{_DIRECTION}|[a-z]+)\s+)?(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
 # "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
 # place another; the one after is meant.
-_ATTRIBUTIVE = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}{PLACE_NOUN}\s+(?:of|at)\s+(?:the\s+)?$|"
+_ATTRIBUTIVE = re.compile(rf"^\s+(?:(?!(?:near|in|at|outside|inside|around|from|to|of|by|and|or|with)\s)"
+                          rf"[a-z][\w-]*\s+){{0,2}}{PLACE_NOUN}\s+(?:of|at)\s+(?:the\s+)?$|"
                           rf"^['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
 _NAMED_MODIFIER = re.compile(rf"(?<=[a-z]\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*"
                              rf"(?=\s+(?:[a-z]+\s+)?{PLACE_NOUN}\s+of\b)")
@@ -89,7 +90,8 @@ _AFTER_OBJECT = frozenset(
 _HARD_BREAK = re.compile(
     r"[;:]|--|—|\s_\s|,\s+(?:but|which|who|where|said|says|according)\b|"
     # ", and" joins clauses, except before what reads as a second object ("his brother, and a handful of")
-    r",\s+and\s+(?!(?:a|an|his|her|their|its|other|several|some|dozens|scores|\d+|two|three|four|five)\s)|"
+    r",\s+and\s+(?!(?:a|an|his|her|their|its|other|several|some|dozens|scores|\d+|two|three|four|five)\s"
+    r"|(?-i:[A-Z]))|"  # (a name after ", and" ends a list: "A, B, and C")
     r"\b(?:which|who|whose|where|but)\b|\b(?:said|says|told|according to)\b|"
     # another verb joined on: "was captured in 2005 and face charges", "... and Varela was killed"
     r"\b(?:and|or)\s+(?:[\w-]+\s+){0,3}?(?:was|were|is|are|has|have|had|will|would|face|faces|faced|"

@@ -94,6 +94,9 @@ def test_a_bad_factions_file_is_a_clear_error_naming_it(tmp_path, content, messa
     ("new strikes overnight on IS targets", "2015-10-09", "2015-10-09", "day", "relative"),
     ("IS were driven out of the city two months ago", "2016-05-08", "2016-03-09", "month", "relative"),
     ("Rebels hold the town.", "2016-05-08", "2016-05-08", "day", "publication"),
+    # a year that opens the sentence; "this month" is as much as is known
+    ("In 2013, rebels captured Raqqa.", "2016-05-08", "2013-01-01", "year", "explicit"),
+    ("Earlier this month, Kurdish fighters captured Tal Abyad.", "2016-05-08", "2016-05-08", "month", "relative"),
 ])
 def test_event_dates(sentence, published, iso, precision, basis):
     d = event_date(sentence, published)

@@ -28,7 +28,7 @@ _DMY = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _MONTH_YEAR = re.compile(rf"\b(?:in\s+)?{_MONTH}\s+(?P<year>(?:19|20)\d\d)\b", re.I)
 _IN_MONTH = re.compile(rf"\bin\s+{_MONTH}(?!\s+\d)\b", re.I)
-_YEAR = re.compile(r"\bin\s+(?P<year>(?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b[Ii]n\s+(?P<year>(?:19|20)\d\d)\b")
 _WEEKDAY = re.compile(r"\b(?P<last>last\s+)?(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
                       r"(?:\s+(?:night|morning|evening|afternoon))?\b", re.I)
 _AGO = re.compile(r"\b(?P<n>a few|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+"
@@ -42,6 +42,7 @@ _RELATIVE = [
     (re.compile(r"\b(?:last|this past) week\b", re.I), -7, "week"),
     (re.compile(r"\b(?:this week|earlier this week)\b", re.I), 0, "week"),
     (re.compile(r"\blast month\b", re.I), -30, "month"),
+    (re.compile(r"\b(?:earlier |early )?this month\b", re.I), 0, "month"),
     (re.compile(r"\blast year\b", re.I), -365, "year"),
 ]
 

@@ -210,6 +210,13 @@ def test_a_possessive_after_a_cued_name_is_no_item_of_a_list(parser):
     assert [t["text"] for t in doc["toponyms"]] == ["Raqqa"]
 
 
+def test_kurdish_outlets_names_of_syrian_towns(parser):
+    doc = parser.parse("Kurdish forces took Serêkaniyê, Gire Spi, Efrin and Tirbespiye in Syria.")
+    ids = {t["text"]: t["id"] for t in doc["toponyms"]}
+    assert ids == {"Serêkaniyê": "geonames:165509", "Gire Spi": "geonames:163750", "Efrin": "geonames:174186",
+                   "Tirbespiye": "geonames:165757", "Syria": ids.get("Syria")}, ids
+
+
 def test_older_names_of_countries_are_those_countries(parser):
     doc = parser.parse("Rebels have captured half of Zaire. Burma and Bosnia sent envoys.")
     assert [(t["text"], t["country"]) for t in doc["toponyms"]] == [("Zaire", "CD"), ("Burma", "MM"),

@@ -58,14 +58,21 @@ def areas_layer(states: dict[str, PlaceState], factions: Factions, *, radius_km:
     points = [Point(lon * kx, lat * ky) for _, lat, lon in placed]
     outline = _country_outlines().get(clip_to) if clip_to else None
     outline_km = transform(outline, to_km) if outline is not None else None
-    if len(points) == 1:
-        cells = [points[0].buffer(radius_km)]
+    # Places at one point (a base placed at its town's coordinates, and the town) share one cell: the
+    # diagram takes each point once (to the metre), or it cannot say which cell is whose.
+    slot: dict[tuple[float, float], int] = {}
+    for pt in points:
+        slot.setdefault((round(pt.x, 3), round(pt.y, 3)), len(slot))
+    sites = [Point(x, y) for x, y in slot]
+    if len(sites) == 1:
+        site_cells = [sites[0].buffer(radius_km)]
     else:
         # ordered=True: the cells come back in the order of the points (shapely >= 2.1).
         # The extent to cover: the points' envelope, enlarged (buffering every point would union them all).
-        diagram = voronoi_polygons(MultiPoint(points), extend_to=MultiPoint(points).envelope.buffer(radius_km * 4),
+        diagram = voronoi_polygons(MultiPoint(sites), extend_to=MultiPoint(sites).envelope.buffer(radius_km * 4),
                                    ordered=True)
-        cells = list(diagram.geoms)
+        site_cells = list(diagram.geoms)
+    cells = [site_cells[slot[(round(pt.x, 3), round(pt.y, 3))]] for pt in points]
     import shapely
 
     # Vectorised: one call for every disc and every clip, not one per place.

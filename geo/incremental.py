@@ -169,23 +169,46 @@ def _redraw_advances(store: Store, factions: Factions, as_of: str | None, drawab
     # Each holding as a 64-bit token: a place's key sums the tokens of the holdings that can matter to it.
     tokens = np.array([int.from_bytes(hashlib.blake2b(_j([p, s["holder"], s["since"]]).encode(), digest_size=8)
                                       .digest(), "little") for p, s in held], dtype=np.uint64)
-    h_lat = np.radians(np.array([s["lat"] for _, s in held], dtype=float))
-    h_lon = np.radians(np.array([s["lon"] for _, s in held], dtype=float))
-    h_actor = [s["holder"] for _, s in held]
+    lat_deg = np.array([s["lat"] for _, s in held], dtype=float)
+    lon_deg = np.array([s["lon"] for _, s in held], dtype=float)
+    h_lat, h_lon = np.radians(lat_deg), np.radians(lon_deg)
+    grid = _Grid(lat_deg, lon_deg, REACH_KM)
+    h_actor = np.array([s["holder"] for _, s in held], dtype=object)
+    by_actor = {a: h_actor == a for a in set(h_actor.tolist())}  # each actor's holdings, as a mask
+    nobody = np.zeros(len(held), dtype=bool)
+    # The holdings that changed since the last run (taken, lost, moved): a place none of them is within
+    # reach of, whose own events did not change, keeps its key and its arrows.
+    now = {str(t): [s["lat"], s["lon"]] for t, (_, s) in zip(tokens.tolist(), held)}
+    before = store.get_meta("advance_holdings")
+    changed = None
+    if isinstance(before, dict):
+        moved = [now[t] for t in now.keys() - before.keys()] + [before[t] for t in before.keys() - now.keys()]
+        changed = _Grid(np.array([m[0] for m in moved], dtype=float), np.array([m[1] for m in moved], dtype=float),
+                        REACH_KM) if moved else None
+        c_lat = np.radians(np.array([m[0] for m in moved], dtype=float))
+        c_lon = np.radians(np.array([m[1] for m in moved], dtype=float))
     redo = []
     for place, version, actors, old_key, at in targets:
         lat, lon = at if at else (None, None)
         key = str(version)
+        if isinstance(before, dict) and old_key is not None and old_key.split(":")[0] == key:
+            if lat is None or changed is None:
+                continue
+            idx = changed.around(lat, lon)
+            if not len(idx) or not (_km_to(c_lat[idx], c_lon[idx], lat, lon) <= REACH_KM).any():
+                continue
         if lat is not None and len(held):
-            la, lo = math.radians(lat), math.radians(lon)
-            # Haversine to every holding, vectorised.
-            a = (np.sin((h_lat - la) / 2) ** 2 + math.cos(la) * np.cos(h_lat) * np.sin((h_lon - lo) / 2) ** 2)
-            near = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0))) <= REACH_KM
-            mine = np.array([h in actors for h in h_actor], dtype=bool)
+            idx = grid.around(lat, lon)  # the holdings in the cells within reach; then haversine to each
+            near = _km_to(h_lat[idx], h_lon[idx], lat, lon) <= REACH_KM
+            mine = nobody[idx].copy()
+            for actor in actors:
+                if actor in by_actor:
+                    mine |= by_actor[actor][idx]
             with np.errstate(over="ignore"):
-                key += ":" + str(int(tokens[near & mine].sum(dtype=np.uint64)))
+                key += ":" + str(int(tokens[idx[near & mine]].sum(dtype=np.uint64)))
         if key != old_key:
             redo.append((place, key))
+    store.set_meta("advance_holdings", now)
     if not redo:
         return 0
     origins = Origins((s["holder"], s["lat"], s["lon"], s["since"], s["name"]) for _, s in held)
@@ -200,6 +223,52 @@ def _redraw_advances(store: Store, factions: Factions, as_of: str | None, drawab
                         (place, len(features), ",".join(_j(f) for f in features), ",".join(draws)))
         con.execute("UPDATE place_cache SET advances_key = ? WHERE place = ?", (key, place))
     return len(redo)
+
+
+def _km_to(lat_rad, lon_rad, lat: float, lon: float):
+    """Haversine distances, in km, from (lat, lon) in degrees to arrays of positions in radians."""
+    import numpy as np
+
+    la, lo = math.radians(lat), math.radians(lon)
+    a = np.sin((lat_rad - la) / 2) ** 2 + math.cos(la) * np.cos(lat_rad) * np.sin((lon_rad - lo) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+class _Grid:
+    """Points bucketed in cells at least ``km`` wide, so that every point within ``km`` of a position lies
+    in the 3 x 3 cells around it: a place is compared with the holdings near it, not with all of them.
+    Each row of cells is as wide in longitude as ``km`` needs at the farthest latitude of its neighbours;
+    near a pole (above 75 degrees) or the antimeridian every point is returned."""
+
+    FAR = 75.0
+
+    def __init__(self, lat, lon, km: float) -> None:
+        import numpy as np
+
+        self._np = np
+        self.km = km
+        self.everything = np.arange(len(lat), dtype=np.intp)
+        self.dlat = km / 110.0  # a degree of latitude is at least 110 km
+        cells: dict[tuple[int, int], list[int]] = {}
+        for i, (y_lat, x_lon) in enumerate(zip(lat.tolist(), lon.tolist())):
+            y = int(y_lat // self.dlat)
+            cells.setdefault((y, int(x_lon // self._dlon(y))), []).append(i)
+        self.cells = {k: np.array(v, dtype=np.intp) for k, v in cells.items()}
+        self.empty = np.zeros(0, dtype=np.intp)
+
+    def _dlon(self, y: int) -> float:
+        edge = min(89.0, max(abs(y - 1), abs(y + 2)) * self.dlat)  # rows y-1..y+1 reach this latitude
+        return self.km / (111.0 * math.cos(math.radians(edge)))
+
+    def around(self, lat: float, lon: float):
+        y = int(lat // self.dlat)
+        if abs(lat) >= self.FAR or abs(lon) > 180.0 - 2 * self._dlon(y):
+            return self.everything
+        parts = []
+        for row in (y - 1, y, y + 1):
+            x = int(lon // self._dlon(row))
+            parts.extend(self.cells[k] for k in ((row, x - 1), (row, x), (row, x + 1)) if k in self.cells)
+        return self._np.concatenate(parts) if parts else self.empty
 
 
 def _redraw_areas(store: Store, factions: Factions, settings: str, drawable_json) -> None:

@@ -414,3 +414,54 @@ def test_the_parser_digest_follows_the_parsers_files(tmp_path):
     assert parser_digest(tmp_path) == first
     words.write_text("Free Syrian Army\nSyrian Arab Army\n", encoding="utf-8")  # a word list changes
     assert parser_digest(tmp_path) != first
+
+
+def test_the_grid_finds_every_holding_within_reach():
+    # Brute force against the grid: every point within reach of a position is among those it returns,
+    # in Syria, near the antimeridian and far north.
+    import math
+    import random
+
+    import numpy as np
+
+    from geo.incremental import REACH_KM, _Grid
+
+    rng = random.Random(3)
+    lat = np.array([rng.uniform(32, 37.5) for _ in range(400)] + [rng.uniform(60, 75) for _ in range(100)]
+                   + [rng.uniform(-20, -10) for _ in range(100)])
+    lon = np.array([rng.uniform(35, 42.5) for _ in range(400)] + [rng.uniform(170, 180) for _ in range(50)]
+                   + [rng.uniform(-180, -170) for _ in range(50)] + [rng.uniform(177, 180) for _ in range(100)])
+    targets = [(rng.uniform(32, 37.5), rng.uniform(35, 42.5)) for _ in range(200)] \
+        + [(rng.uniform(60, 75), rng.choice([179.5, -179.5, 175.0])) for _ in range(50)] \
+        + [(rng.uniform(-20, -10), 179.9) for _ in range(20)] + [(rng.uniform(-20, -10), 178.0) for _ in range(20)]
+    grid = _Grid(lat, lon, REACH_KM)
+
+    def km(a, b, c, d):
+        p, q = math.radians(a), math.radians(c)
+        h = math.sin((q - p) / 2) ** 2 + math.cos(p) * math.cos(q) * math.sin(math.radians(d - b) / 2) ** 2
+        return 2 * 6371.0088 * math.asin(math.sqrt(min(h, 1.0)))
+
+    checked = 0
+    for t_lat, t_lon in targets:
+        within = {i for i in range(len(lat)) if km(t_lat, t_lon, lat[i], lon[i]) <= REACH_KM}
+        got = set(grid.around(t_lat, t_lon).tolist())
+        assert within <= got, (t_lat, t_lon, within - got)
+        checked += len(within)
+    assert checked > 200  # the test compared real neighbours, not empty sets
+    assert len(grid.around(35.0, 38.0)) < len(lat) / 2  # and the grid does leave most points out
+
+
+def test_an_advance_is_redrawn_when_a_holding_near_it_changes(tmp_path, default_home):
+    """A place whose own reports did not change still gets a new arrow when its attacker takes a town
+    within reach of it: the incremental map equals the map built whole."""
+    src, out, whole = tmp_path / "news", tmp_path / "maps", tmp_path / "whole"
+    article(src, "a", "Islamic State fighters advanced toward the Kweires air base on Sunday.\n", "2015-10-12")
+    assert build(default_home, src, "--out", out).exit_code == 0
+    before = json.loads((out / "advances.geojson").read_text(encoding="utf-8"))["features"]
+    article(src, "b", TALL_QRAH, "2015-10-10")
+    assert build(default_home, src, "--out", out).exit_code == 0
+    assert build(default_home, src, "--out", whole).exit_code == 0
+    a = json.loads((out / "advances.geojson").read_text(encoding="utf-8"))
+    b = json.loads((whole / "advances.geojson").read_text(encoding="utf-8"))
+    assert a == b
+    assert a["features"] != before  # the arrow to Kweires now starts from the villages IS took

@@ -185,3 +185,28 @@ def test_an_advance_starts_from_its_stated_origin(tmp_path, default_home):
     assert (p["from_place"], p["origin"], p["to_place"]) == ("Kafr Naha", "stated", "Khan Tuman")
     (lon0, lat0), (lon1, lat1) = adv["geometry"]["coordinates"]
     assert abs(lat0 - 36.168) < 0.01 and abs(lat1 - 36.117) < 0.01  # from Kafrnaha, to Khan Touman
+
+
+def test_places_at_one_point_share_a_control_cell():
+    # A base placed at its town's coordinates and the town itself, held by two sides: the diagram must
+    # not fail on the repeated point; each side gets that one cell.
+    from shapely.geometry import Point, shape
+
+    from geo.areas import areas_layer
+    from geo.events.actors import Factions
+    from geo.territory import PlaceState
+
+    def state(pid, name, lat, lon, holder):
+        return PlaceState(place={"id": pid, "name": name, "lat": lat, "lon": lon, "feature_code": "PPL"},
+                          holder=holder)
+
+    states = {
+        "a": state("geonames:166563", "Al Muslimiyah", 36.30947, 37.20491, "government"),
+        "b": state("curated:madrasat-al-mushat", "Madrasat al-Mushat", 36.30947, 37.20491, "islamic_state"),
+        "c": state("geonames:163484", "Tall Qarah", 36.3747, 37.17791, "islamic_state"),
+    }
+    features = {f["properties"]["holder"]: f for f in areas_layer(states, Factions.load())["features"]}
+    assert set(features) == {"government", "islamic_state"}
+    for holder in ("government", "islamic_state"):
+        assert shape(features[holder]["geometry"]).contains(Point(37.20491, 36.30947))
+    assert shape(features["islamic_state"]["geometry"]).contains(Point(37.17791, 36.3747))

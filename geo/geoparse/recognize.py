@@ -309,13 +309,10 @@ class Recognizer:
         if not single and first.text in REGION_PREFIXES and tokens[i + 1].sep == " " \
                 and (k not in self.keys or not self._exact(s)):
             # ("South Korea", "West Bank" are names of their own; "East Mosul" only spells like one)
-            rest = text[tokens[i + 1].start:tokens[j].end]
-            rf = fold_many([rest])[0]
-            rk = variant_keys_many([rf])[0]
-            if rk in self.keys:
-                return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=None, tokens=j - i, known=True,
-                            sentence_start=sentences.is_start(first.start), name_start=first.start,
-                            name_end=tokens[j].end, name_text=s, region_of=True)
+            span = self._after_first_word(text, tokens, i, j, s, sentences, None)
+            if span is not None:
+                span.region_of = True
+                return span
         if not single and fold(first.text) in self.lx.demonyms and first.text not in ("Saudi",):
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         if single and f in self.lx.common and first.text not in self.abbreviations:
@@ -332,13 +329,10 @@ class Recognizer:
                 return None  # IS, SDF, YPG: acronyms of groups, not places
         if not known and not single and first.text in HILL_PREFIXES:
             # "Tal Mardikh" where the gazetteer has Mardikh: looked up without the word for "hill".
-            rest = text[tokens[i + 1].start:tokens[j].end]
-            rf = fold_many([rest])[0]
-            rk = variant_keys_many([rf])[0]
-            if rk in self.keys:
-                return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=found, tokens=j - i, known=True,
-                            sentence_start=sentences.is_start(first.start), name_start=first.start,
-                            name_end=tokens[j].end, name_text=s, prefix_dropped=True)
+            span = self._after_first_word(text, tokens, i, j, s, sentences, found)
+            if span is not None:
+                span.prefix_dropped = True
+                return span
         if not known and found is None:
             return None
         if not known and ((single and len(f) < 3) or " of " in f" {f} "):
@@ -346,6 +340,19 @@ class Recognizer:
         span = Span(first.start, tokens[j].end, s, f, k, cue=found, tokens=j - i + 1, known=known,
                     sentence_start=sentences.is_start(first.start))
         return span
+
+    def _after_first_word(self, text: str, tokens: list[Token], i: int, j: int, s: str, sentences: Sentences,
+                          cue: Cue | None) -> Span | None:
+        """The run without its first word, when the gazetteer has that: looked up as the rest, reported
+        (name_start, name_text) as the whole."""
+        rest = text[tokens[i + 1].start:tokens[j].end]
+        rf = fold_many([rest])[0]
+        rk = variant_keys_many([rf])[0]
+        if rk not in self.keys:
+            return None
+        return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=cue, tokens=j - i, known=True,
+                    sentence_start=sentences.is_start(tokens[i].start), name_start=tokens[i].start,
+                    name_end=tokens[j].end, name_text=s)
 
     def _known(self, phrase: str) -> bool:
         return variant_keys_many(fold_many([phrase]))[0] in self.keys

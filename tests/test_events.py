@@ -106,6 +106,7 @@ def test_the_same_event_from_two_outlets_is_one_event_with_two_sources(parser):
     "Rebels could capture Idlib within weeks, analysts said.",  # what might happen
     "Government forces aim to recapture Palmyra before the summer.",
     "Khan Touman will be retaken by the army, a general said.",
+    "The fall of Aleppo would be a blow to the opposition.",  # to whom, not said
 ])
 def test_no_false_events(parser, sentence):
     events = parser.parse(sentence, published="2016-05-08")["events"]
@@ -215,6 +216,19 @@ def test_directions_outskirts_and_ambushes(parser, sentence, expected):
     ("Rebels said they had repelled a government attack on Khan Touman.",
      ("government", "attacked", "Khan Touman", None)),
     ("IS militants retreated toward al-Bab after losing Dabiq.", ("islamic_state", "lost", "Dabiq", None)),
+    # nominal and other phrasings of a capture
+    ("Palmyra came under IS control in May 2015.", ("islamic_state", "captured", "Palmyra", None)),
+    ("The town of Dabiq came under the control of Turkish-backed rebels.", ("rebels", "captured", "Dabiq", None)),
+    ("Rebels wrested Khan Touman from government forces on Thursday.",
+     ("rebels", "captured", "Khan Touman", "government")),
+    ("The capture of Palmyra by Islamic State shocked the world.", ("islamic_state", "captured", "Palmyra", None)),
+    ("The fall of Aleppo to government forces ended the rebellion there.",
+     ("government", "captured", "Aleppo", None)),
+    ("Government forces consolidated control over Deir ez-Zor on Friday.",
+     ("government", "controls", "Deir ez-Zor", None)),
+    ("Turkey's army and its Syrian allies took Afrin from the YPG.", ("turkey", "captured", "Afrin", "kurds")),
+    # fighting for a place: contested, by both sides named
+    ("Rebels and government forces are fighting for control of Daraa.", (None, "contested", "Daraa", None)),
     # the party quoted is not the actor of what it reports
     ("The SDF said Turkish-backed fighters had advanced to within 10 kilometers of Manbij.",
      ("rebels", "advanced_toward", "Manbij", None)),
@@ -301,3 +315,12 @@ def test_is_the_group_is_not_is_the_verb(parser):
 def test_the_subject_of_a_passive_is_the_place_the_clause_is_about(parser, sentence, expected):
     doc = parser.parse(sentence, published="2015-10-09")
     assert [(e["actor"], e["action"], e["place"]["text"]) for e in doc["events"]] == expected
+
+
+def test_a_battle_no_side_of_which_is_named_is_no_event(parser):
+    events = parser.parse("The battle for Aleppo was the longest of the war.", published="2017-03-01")["events"]
+    assert events == []
+    events = parser.parse("Air strikes hit the rebel-controlled town of Saraqeb and IS-held Raqqa.",
+                          published="2017-03-01")["events"]
+    assert {(e["action"], e["place"]["text"]) for e in events if e["action"] == "attacked"} == {
+        ("attacked", "Saraqeb"), ("attacked", "Raqqa")}

@@ -208,6 +208,8 @@ def test_provinces_are_places_but_not_the_names_of_people(parser):
 def test_a_possessive_after_a_cued_name_is_no_item_of_a_list(parser):
     doc = parser.parse("Kurdish-led fighters have encircled the city of Raqqa, IS's de facto capital.")
     assert [t["text"] for t in doc["toponyms"]] == ["Raqqa"]
+    doc = parser.parse("Air strikes hit the rebel-controlled town of Saraqeb and IS-held Raqqa.")
+    assert [t["text"] for t in doc["toponyms"]] == ["Saraqeb", "Raqqa"]
 
 
 def test_kurdish_outlets_names_of_syrian_towns(parser):

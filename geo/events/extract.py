@@ -26,10 +26,18 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("captured", "active", re.compile(
         r"\b(?:seized|seize|captured|capture|took control of|take control of|taken control of|took over|overran|"
         r"overrun|recaptured|recapture|retook|retake|retaken|regained|stormed|gained control of|wrested control of|"
+        r"wrested|wrest|"
         r"entered|took|taken|taking)\b", re.I)),
     ("captured", "expel", re.compile(r"\b(?:drove|driven|pushed|forced|kicked)\s+out\b|\bexpelled\b|\bousted\b",
                                      re.I)),
-    ("captured", "fell", re.compile(r"\bfell to\b", re.I)),
+    # "A fell to X", "A came under the control of X", "A came under IS control": the place before, the actor after.
+    ("captured", "fell", re.compile(r"\bfell to\b|\b(?:came|fell|comes|come)\s+under\b(?=[^.;,]{1,40}?\bcontrol\b)",
+                                    re.I)),
+    # "the capture of A by X", "X's capture of A", "the fall of A to X"
+    ("captured", "noun", re.compile(r"\b(?:capture|recapture|seizure|takeover|fall)\s+of\s+", re.I)),
+    # "fighting for control of A", "the battle for A", "traded control of A": neither side holds it
+    ("contested", "active", re.compile(r"\b(?:fighting|fight|fought|battle|battling|struggle|clashes|clashing)\s+for\s+"
+                                       r"(?:(?:full\s+)?control\s+of\s+)?|\btraded control of\b", re.I)),
     ("lost", "active", re.compile(r"\b(?:lost|losing|withdrew from|retreated from|pulled out of|abandoned)\b",
                                   re.I)),
     ("besieged", "active", re.compile(r"\b(?:besieged|besieging|besiege|encircled|surrounded|laid siege to|"
@@ -52,6 +60,8 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
     ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b|"
+                                      r"\b(?:consolidated|consolidating|tightened|extended|retained|kept)\s+"
+                                      r"(?:its\s+|their\s+)?control\s+(?:over|of)\b|"
                                       r"\bcontrol\s+(?=(?:most|all|much|parts|large parts|swathes|half|the bulk)"
                                       r"\s+of\b)|"
                                       r"\b(?:are|is|were|was)\s+(?:positioned|deployed|stationed|entrenched|dug in)"
@@ -61,9 +71,11 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
 # with that pattern (most sentences that name a place have no event word; this skips seven scans of them).
 _CUE_WORDS: dict[str, frozenset[str]] = {
     "captured:active": frozenset("seized seize captured capture took take taken overran overrun recaptured recapture "
-                                 "retook retake retaken regained stormed gained wrested entered taking".split()),
+                                 "retook retake retaken regained stormed gained wrested wrest entered taking".split()),
     "captured:expel": frozenset("drove driven pushed forced kicked expelled ousted".split()),
-    "captured:fell": frozenset({"fell"}),
+    "captured:fell": frozenset({"fell", "came", "come", "comes"}),
+    "captured:noun": frozenset("capture recapture seizure takeover fall".split()),
+    "contested:active": frozenset("fighting fight fought battle battling struggle clashes clashing traded".split()),
     "lost:active": frozenset("lost losing withdrew retreated pulled abandoned".split()),
     "besieged:active": frozenset("besieged besieging besiege encircled surrounded laid under".split()),
     "advanced_toward:active": frozenset(
@@ -74,7 +86,7 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
                                  "missile missiles attacked shelled bombed bombarded pounded struck targeted "
                                  "raided ambushed assault assaults attack attacks".split()),
     "controls:active": frozenset("holds hold held controls controlled control positioned deployed stationed "
-                                 "entrenched dug".split()),
+                                 "entrenched dug consolidated consolidating tightened extended retained kept".split()),
 }
 _LOWER_WORD = re.compile(r"[a-z]+")
 _INCLUDING = re.compile(r"\b(?:including|among them|among which|such as|namely)\s+(?:the\s+)?"
@@ -433,6 +445,16 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         targets = [p for p in places if p["end"] <= cue_start][-1:]
         after = [a for a in who if a.start >= cue_end]
         actor = after[0].faction if after else None
+    elif kind == "noun":  # "the capture of A by X", "X's capture of A", "the fall of A to X"
+        targets = _targets_after(text, cue_end, s_end, places, action, cue)
+        if targets:
+            end = targets[-1]["end"]
+            agent = re.match(r"\s+(?:by|to)\s+(?:the\s+)?", text[end:s_end])
+            by = [a for a in who if agent and a.start == end + agent.end()]
+            owner = [a for a in who if a.end <= cue_start and re.fullmatch(r"[’']s\s+", text[a.end:cue_start])]
+            if cue.lower().startswith("fall") and not by:
+                return []  # "the fall of Aleppo" says to whom only with "to X"
+            actor = by[0].faction if by else (owner[-1].faction if owner else None)
     elif passive:
         # "Kweires has been besieged by Islamic State fighters": the place before, the agent after "by".
         # (The place the clause is about: "Tall Qrah, a village north of Aleppo, was captured" is Tall Qrah.)
@@ -532,6 +554,10 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
             return []
     if actor is None and action in ("captured", "lost", "advanced_toward", "controls"):
         return []
+    if action == "contested":
+        if not who:
+            return []  # "the battle for Aleppo", with no side named in the sentence: history or a metaphor
+        actor = from_actor = None  # "rebels and government forces are fighting for X": both sides, neither holds it
     if from_actor == actor:
         from_actor = None
     if not claimed and actor is not None and factions is not None \
@@ -540,7 +566,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
     if action == "besieged" and actor is None and not targets:
         return []
     confidence = {"captured": 0.85, "lost": 0.8, "besieged": 0.85, "advanced_toward": 0.75, "attacked": 0.7,
-                  "controls": 0.75}[action]
+                  "contested": 0.7, "controls": 0.75}[action]
     # A country is not a place one captures or holds on a map: "controls large parts of eastern Syria".
     targets = [p for p in targets if p.get("feature_code") not in ("PCLI", "CONT")]
     for p in targets:

@@ -69,7 +69,8 @@ LIST_GAP = re.compile(
     rf"^(?:\s+{PLACE_NOUN}(?=[\s,]))?\s*(?:,\s*(?:including\s+(?:the\s+)?(?:[a-z]+\s+)?|(?:in|at)\s+(?:the\s+)?(?:[a-z]+\s+){{0,2}}"
     rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)?|"
     rf"(?:,\s*)?(?:and|or|as well as)\s+(?:(?:in|at|near)\s+)?(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
-    rf"(?:(?:{_DIRECTION}|[a-z]+)\s+)?(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
+    rf"(?:(?:{_DIRECTION}|[a-z]+|[\w’'.-]+-(?:held|controlled|run|besieged))\s+)?"
+    rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
 # "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
 # place another; the one after is meant.
 _ATTRIBUTIVE = re.compile(rf"^\s+(?:(?!(?:near|in|at|outside|inside|around|from|to|of|by|and|or|with)\s)"

@@ -460,8 +460,9 @@ class Recognizer:
                     b += 1
                 while b > a and not tokens[b].capitalised:
                     b -= 1
-                if text[tokens[b].end:tokens[b].end + 2] in ("'s", "’s"):
-                    break  # "the city of Raqqa, IS's de facto capital": an owner, not a second city
+                if text[tokens[b].end:tokens[b].end + 2] in ("'s", "’s") \
+                        or re.match(r"-[a-z]", text[tokens[b].end:tokens[b].end + 2]):
+                    break  # "the city of Raqqa, IS's capital", "the town of Saraqeb and IS-held Raqqa": owners
                 if tokens[a].start in starts:
                     last = by_start[tokens[a].start]
                     # An item the gazetteer knows only as a spelling variant of a far place is still an

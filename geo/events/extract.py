@@ -391,7 +391,7 @@ def _clause_subject(text: str, who: list[ActorMention], s_start: int, cue_start:
 def _attacker_named_by_modifier(text: str, s_start: int, cue_start: int, cue: str,
                                 factions: Factions | None) -> str | None:
     """The faction a word before "attack on" / "assault on" names: "a government attack", "an IS assault",
-    "a rebel offensive" (read as "government forces", "IS forces", "rebel forces" would be)."""
+    "a rebel attack" (read as "government forces", "IS forces", "rebel forces" would be)."""
     if factions is None or not re.match(r"(?i)(?:assault|assaults|attack|attacks)\s+on", cue):
         return None
     m = re.search(r"([A-Za-z][\w’'-]*)\s+$", text[max(s_start, cue_start - 30):cue_start])

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from geo.events.actors import Factions
 from geo.layers import MAX_ADVANCE_KM, Origins, advance_features, control_layer, events_layer, place_feature
+from geo.point import EARTH_RADIUS_KM
 from geo.store import Store
 from geo.territory import PlaceState, merge, territory, timeline
 
@@ -226,12 +227,13 @@ def _redraw_advances(store: Store, factions: Factions, as_of: str | None, drawab
 
 
 def _km_to(lat_rad, lon_rad, lat: float, lon: float):
-    """Haversine distances, in km, from (lat, lon) in degrees to arrays of positions in radians."""
+    """Haversine distances, in km, from (lat, lon) in degrees to arrays of positions in radians:
+    :meth:`geo.point.Coordinate.distance_km` over arrays."""
     import numpy as np
 
     la, lo = math.radians(lat), math.radians(lon)
     a = np.sin((lat_rad - la) / 2) ** 2 + math.cos(la) * np.cos(lat_rad) * np.sin((lon_rad - lo) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 class _Grid:

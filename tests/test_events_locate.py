@@ -110,6 +110,20 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
      ("Tal Madafa", "Handarat"), ["Tal Madafa"]),
     # an event whose place is given: "during the invasion of X"
     ("Noriega was captured during the 1989 US invasion of Panama.", ("US", "Panama"), ["Panama"]),
+    # places a counted noun announces, after it; not a single place that only says where the first is
+    ("Militants captured three villages east of Hama, Souran, Maan and Tayyibat al-Imam, on Friday.",
+     ("Hama", "Souran", "Maan", "Tayyibat al-Imam"), ["Souran", "Maan", "Tayyibat al-Imam"]),
+    ("Rebels captured two villages near Aleppo, Syria's second city.", ("Aleppo", "Syria"), ["Aleppo"]),
+    # a list goes on past a place the last item came from or is measured from, after a comma
+    ("Ethiopian troops captured Badme from Eritrea, Zalambessa from the rebels, and the town of Tsorona.",
+     ("Badme", "Eritrea", "Zalambessa", "Tsorona"), ["Badme", "Zalambessa"]),
+    ("Israeli forces captured Quneitra from Syria, and the Shebaa Farms from Lebanon.",
+     ("Quneitra", "Syria", "Shebaa Farms", "Lebanon"), ["Quneitra", "Shebaa Farms"]),
+    ("Croatian forces captured Knin from Serbia and Bosnia.", ("Knin", "Serbia", "Bosnia"), ["Knin"]),
+    ("Troops captured the villages of Nubl, 20 km (12 miles) north of Aleppo, and Zahraa on Friday.",
+     ("Nubl", "Aleppo", "Zahraa"), ["Nubl", "Zahraa"]),
+    ("Troops captured the village of Nubl, north of Aleppo, on Friday.", ("Nubl", "Aleppo"), ["Nubl"]),
+    ("The army captured Homs from the rebels, and the West Bank was calm.", ("Homs", "West Bank"), ["Homs"]),
     # a time, not a place: "in the opening days of the X war"
     ("The Croats were captured in the opening days of the Bosnian war.", ("Bosnian",), []),
 ])
@@ -165,3 +179,21 @@ def test_the_event_location_benchmark_reads_its_gold_spans_right():
     keys = [" ".join(r["text"].split()) for r in records]
     assert len(keys) == len(set(keys))  # one label per sentence ('captured' and 'capture' never share one)
     assert all(relabel.get("source") == "RELABEL" for _, relabel in pairs) and len(pairs) > 50
+
+
+def test_the_held_out_relabels_point_at_their_sentences_and_names():
+    """Every row of bench/data/event_location_heldout.jsonl names its sentence (by index, checked by
+    SHA-1) and spans that read the names written beside them."""
+    import importlib.util
+
+    from tests.conftest import TESTS, shared_path
+
+    data = shared_path("eval", "event-location", "labeled_text.jsonl.zip")
+    spec = importlib.util.spec_from_file_location("event_location", TESTS.parent / "bench" / "event_location.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows = bench.load_held_out(bench.HELD_OUT, bench.read_array(data))  # raises on any mismatch
+    assert len(rows) == 138
+    assert all(r["text"][slice(*r["_verb"])].lower() in bench.TRIGGERS for r, _ in rows)
+    labelled = [gold for _, gold in rows if gold]
+    assert 80 < len(labelled) < 138  # some sentences give no place, most give one

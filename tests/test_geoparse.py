@@ -176,6 +176,34 @@ def test_a_person_whose_surname_is_a_feature_word_is_no_place(parser):
     assert {"Beijing", "Capitol Hill", "Rhode Island", "Jordan Valley"} <= set(found), found
 
 
+def test_a_hill_that_is_taken_or_stood_on_is_a_hill_whatever_its_name(parser):
+    text = "Rebels said they had captured Biju Hill; the army shelled positions on Zeitoun Hill."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert {"Biju Hill", "Zeitoun Hill"} <= set(found), found
+    assert "hill" in found["Biju Hill"]["reason"], found["Biju Hill"]
+
+
+def test_an_owner_and_a_place_it_owns_are_two_places(parser):
+    # The cue makes "Darulaman Palace" a place; it does not pull the owner in with it.
+    text = "Troops captured Kabul's Darulaman Palace and shelled Mosul's Ninevah province."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert found[:2] == ["Kabul", "Darulaman Palace"] and found[2] == "Mosul", found
+    assert not any("'s" in n for n in found), found
+
+
+def test_spanish_and_portuguese_linking_words_join_a_name(parser):
+    text = "Soldiers raided camps in Lanao del Norte and fled toward Mar del Plata."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert found["Lanao del Norte"]["country"] == "PH", found
+    assert "Lanao" not in found and "Norte" not in found, found
+
+
+def test_a_refugee_camp_written_with_capitals_is_named_with_its_camp(parser):
+    text = "The army captured the Handarat Refugee Camp last week."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert "Handarat Refugee Camp" in found, found
+
+
 def test_a_part_of_a_country_or_city_named_with_a_direction_is_that_place(parser):
     text = ("The Taliban captured Western Afghanistan. Troops entered East Mosul. "
             "South Korea and East Timor protested.")

@@ -71,6 +71,17 @@ LIST_GAP = re.compile(
     rf"(?:,\s*)?(?:and|or|as well as)\s+(?:(?:in|at|near)\s+)?(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
     rf"(?:(?:{_DIRECTION}|[a-z]+|[\w’'.-]+-(?:held|controlled|run|besieged))\s+)?"
     rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
+# "two towns in southern Somalia, A and B": places a counted noun announces, listed after it.
+_COUNTED = re.compile(rf"^\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+)"
+                      rf"(?:[a-z][\w-]*\s+){{0,2}}{PLACE_NOUN}\b[^;:.()]{{0,60}}?,\s+(?:the\s+)?$", re.I)
+_BEARING_END = re.compile(rf"(?<!the\s)\b{_DIRECTION}\s+(?:of|from)\s+(?:the\s+)?$", re.I)
+# Between two items of a list, a place the first came from or is measured from: "the Sinai from Egypt,
+# the Golan Heights from Syria", "Waht, 20 kilometers northwest of Aden, and Lahj". Passed over.
+_ASIDE = re.compile(rf"^\s+from\s+(?:the\s+)?$|^\s*,\s*(?:(?:about|some|around|nearly|roughly|just)\s+)?"
+                    rf"(?:\d[\d.,]*\s*(?:km|kms|kilometers|kilometres|miles|mi)\b\.?(?:\s*\([^)]*\))?\s+)?"
+                    rf"{_DIRECTION}\s+(?:of|from)\s+(?:the\s+)?$", re.I)
+# What may come after such a place for the list to go on: a comma, at least.
+_AFTER_ASIDE = re.compile(r"^\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?$", re.I)
 # "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
 # place another; the one after is meant.
 _ATTRIBUTIVE = re.compile(rf"^\s+(?:(?!(?:near|in|at|outside|inside|around|from|to|of|by|and|or|with)\s)"
@@ -92,7 +103,7 @@ _HARD_BREAK = re.compile(
     r"[;:]|--|—|\s_\s|,\s+(?:but|which|who|where|said|says|according)\b|"
     # ", and" joins clauses, except before what reads as a second object ("his brother, and a handful of")
     r",\s+and\s+(?!(?:a|an|his|her|their|its|other|several|some|dozens|scores|\d+|two|three|four|five)\s"
-    r"|(?-i:[A-Z]))|"  # (a name after ", and" ends a list: "A, B, and C")
+    r"|(?:the\s+)?(?-i:[A-Z]))|"  # (a name after ", and" ends a list: "A, B, and C", "..., and the West Bank")
     r"\b(?:which|who|whose|where|but)\b|\b(?:said|says|told|according to)\b|"
     # another verb joined on: "was captured in 2005 and face charges", "... and Varela was killed"
     r"\b(?:and|or)\s+(?:[\w-]+\s+){0,3}?(?:was|were|is|are|has|have|had|will|would|face|faces|faced|"
@@ -168,6 +179,21 @@ def _unattributed(text: str, places: list[dict]) -> list[dict]:
 def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict]:
     if not after or after[0]["start"] > clause_end:
         return []
+    found = _verb_object(text, t1, clause_end, after)
+    if found and not _BEARING_END.search(text[t1:found[0]["start"]]):
+        return found
+    # "captured two towns in the same region, A and B", "three villages east of Hama, A, B and C"
+    for p in after:
+        if p["start"] > clause_end or p["start"] - t1 > 2 * MAX_OBJECT_GAP:
+            break
+        if _COUNTED.match(text[t1:p["start"]]):
+            listed = _list_from(text, p, after, clause_end)
+            if len(listed) > 1:
+                return listed
+    return found  # "captured villages east of Hama": the one place the clause gives
+
+
+def _verb_object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict]:
     first = after[0]
     gap = text[t1:first["start"]]
     # "captured the capital, Kabul": a comma only right after a place noun.
@@ -193,15 +219,25 @@ def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict
 def _list_from(text: str, first: dict, places: list[dict], limit: int) -> list[dict]:
     """``first`` and the places listed after it: "A, B and C", "in A and in the town of B"."""
     out = [first]
+    last, aside = first, False  # the place passed last, and whether it was passed over
     for p in places:
-        if p["start"] <= out[-1]["start"]:
+        if p["start"] <= last["start"]:
             continue
-        gap = _NAMED_MODIFIER.sub("x", text[out[-1]["end"]:p["start"]])  # "in the Black Sea city of"
-        if p["start"] > limit or not LIST_GAP.match(gap):
+        if p["start"] > limit:
             break
-        if _qualifies(text, out[-1], p):
-            break  # "Kismayo, Somalia": where the first is, not a second place
+        raw = text[last["end"]:p["start"]]
+        if aside:
+            if not _AFTER_ASIDE.match(raw):
+                break
+        elif _ASIDE.match(raw):
+            last, aside = p, True
+            continue
+        else:
+            gap = _NAMED_MODIFIER.sub("x", raw)  # "in the Black Sea city of"
+            if not LIST_GAP.match(gap) or _qualifies(text, last, p):
+                break  # (_qualifies: "Kismayo, Somalia" is where the first is, not a second place)
         out.append(p)
+        last, aside = p, False
     return out
 
 

@@ -17,12 +17,10 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
-from geo.geoparse.tokens import Sentences, Token, tokenize_capitalised
+from geo.geoparse.tokens import PARTICLES, Sentences, Token, tokenize_capitalised
 from geo.names import fold, fold_many, variant_keys_many
 
 MAX_WORDS = 5
-# Lower-case words allowed inside a multi-word name (Sahl al-Ghab, Deir ez-Zor, Ras al Ain, Gulf of Aden).
-PARTICLES = frozenset("al el ar as ash ad az ez at an ul bin ibn bani of de la".split())
 LEADING_ARTICLES = frozenset("al el ar as ash ad az ez at an".split())
 # These are English words too: as an article they must be joined by a hyphen (as-Sweida, not "as Sweida").
 HYPHEN_ONLY_ARTICLES = frozenset("as at an".split())
@@ -51,6 +49,9 @@ REGION_PREFIXES = frozenset("North South East West Northern Southern Eastern Wes
 # Feature words that are also common surnames (Christopher Hill, Michael Bay): a name ending in one that
 # the gazetteer lacks is a place only after "the" ("the Hill", not "Lauryn Hill").
 SURNAME_FEATURES = frozenset("hill lake bay".split())
+# "captured Biju Hill", "on Zeitoun Hill": where a hill, not a Mr Hill, is meant.
+_TAKEN_OR_AT = re.compile(r"\b(?:on|atop|near|toward|towards|overlooking|captured|recaptured|seized|took|retook|"
+                          r"stormed|shelled)\s+$")
 # "the Baliem Valley", "the north Arabian Sea": what comes before a name that ends in its feature word.
 _THE_BEFORE = re.compile(r"(?:^|\W)[Tt]he\s+(?:[a-z][\w-]*\s+)?$")
 # "north of", "20 km (12 miles) southeast of": a bearing from a place (here after a name: the name is a
@@ -289,6 +290,9 @@ class Recognizer:
         if not single and first.text in ENGLISH_ARTICLES and (k not in self.keys or (
                 sentences.is_start(first.start) and self._known(text[tokens[i + 1].start:tokens[j].end]))):
             return None  # "The Kweires air base": the article opens the sentence, not the name ("The Hague" does)
+        if not single and k not in self.keys \
+                and any(text.startswith(("'s", "’s"), tokens[m].end) for m in range(i, j)):
+            return None  # "Kabul's Darulaman Palace": an owner and a place, not one name the gazetteer lacks
         feature = None if single else self._feature_end(tokens, i, j)
         if feature is not None and k not in self.keys:
             words, cue = feature
@@ -319,8 +323,7 @@ class Recognizer:
             return None  # "The city of ...": a cue does not make "The" a place
         found = self._cue(text, tokens, i, j)
         if found is None and feature is not None and feature[1].in_name and (
-                feature[1].words.split()[-1] not in SURNAME_FEATURES
-                or _THE_BEFORE.search(text, max(0, first.start - 30), first.start)):
+                feature[1].words.split()[-1] not in SURNAME_FEATURES or _feature_meant(text, first.start)):
             found = feature[1]  # "the Baliem Valley", known only as a spelling of Balmville: a valley still
         known = k in self.keys  # equal folds have equal keys
         if single and first.text not in self.abbreviations:
@@ -362,8 +365,7 @@ class Recognizer:
         """A run ending in a feature word, not after "the" and not itself a known name, that is a person:
         the word is a common surname ("Christopher Hill"), or the run holds a title ("Secretary Tom Ridge")."""
         feature = self._feature_end(tokens, i, j)
-        if feature is None or not feature[1].in_name or _THE_BEFORE.search(text, max(0, tokens[i].start - 30),
-                                                                          tokens[i].start):
+        if feature is None or not feature[1].in_name or _feature_meant(text, tokens[i].start):
             return False
         if norm[text[tokens[i].start:tokens[j].end]][1] in self.keys:
             return False  # "Rhode Island", "Capitol Hill"
@@ -481,6 +483,13 @@ class Recognizer:
                 by_start[item.start] = item
                 last = item
         spans.extend(added)
+
+
+def _feature_meant(text: str, start: int) -> bool:
+    """What comes before a name ending in a feature word that is also a surname says the feature is
+    meant: "the Hill", "captured Biju Hill", "on Zeitoun Hill" (not "Lauryn Hill")."""
+    head = text[max(0, start - 30):start]
+    return _THE_BEFORE.search(head) is not None or _TAKEN_OR_AT.search(head) is not None
 
 
 def _continuations(tokens: list[Token], masked: list[bool]) -> list[bool]:

@@ -29,8 +29,11 @@ class Token(NamedTuple):
     capitalised: bool  # its first letter is a capital
 
 
+# Lower-case words allowed inside a multi-word name: Arabic articles and particles (Sahl al-Ghab, Deir
+# ez-Zor, Ras al Ain), and the linking words of European names (Gulf of Aden, Lanao del Norte, Rio do Sul).
+PARTICLES = frozenset("al el ar as ash ad az ez at an ul bin ibn bani of de la del do da dos das di du".split())
 _CAP = r"[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F\u1E00-\u1EFF]"
-_PARTICLE = r"(?:al|el|ar|as|ash|ad|az|ez|at|an|ul|bin|ibn|bani|of|de|la)"
+_PARTICLE = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
 # A run of capitalised words (with the particles inside Arabic names, and an article before one:
 # "al-Hader"). Only these can name places, so only these are split into words.
 _REGION = re.compile(

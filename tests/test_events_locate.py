@@ -114,11 +114,34 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     ("Militants captured three villages east of Hama, Souran, Maan and Tayyibat al-Imam, on Friday.",
      ("Hama", "Souran", "Maan", "Tayyibat al-Imam"), ["Souran", "Maan", "Tayyibat al-Imam"]),
     ("Rebels captured two villages near Aleppo, Syria's second city.", ("Aleppo", "Syria"), ["Aleppo"]),
+    ("The Taliban captured several strongholds, including Kunduz and Taloqan, last year.", ("Kunduz", "Taloqan"),
+     ["Kunduz", "Taloqan"]),
+    ("The army captured rebel strongholds, including Jisr al-Shughour.", ("Jisr al-Shughour",),
+     ["Jisr al-Shughour"]),
+    ("Kurdish fighters captured two villages; namely Tal Hamis and Tal Brak.", ("Tal Hamis", "Tal Brak"),
+     ["Tal Hamis", "Tal Brak"]),
+    # a part of a place ("Bosnia's territory") is that place; an owner of something else is not
+    ("Serb forces captured a third of Bosnia's territory.", ("Bosnia",), ["Bosnia"]),
+    ("Police captured Japan's most wanted man.", ("Japan",), []),
+    # a seizure at the same moment says where
+    ("Two journalists were captured when gunmen stormed the town of Ras al-Ain in northern Syria.",
+     ("Ras al-Ain", "Syria"), ["Ras al-Ain"]),
+    ("When the militants overran Ramadi in May, they captured tanks and artillery.", ("Ramadi",), ["Ramadi"]),
+    ("Two were captured days after militants stormed the town of Hit.", ("Hit",), []),
+    # where the one taken was going, a town named as someone's, "along with"
+    ("Two aid workers were captured on a trip to Darfur in 2009.", ("Darfur",), ["Darfur"]),
+    ("Troops captured the suspects near Saddam Hussein's hometown of Tikrit.", ("Tikrit",), ["Tikrit"]),
+    ("Government forces captured Morek along with Khan Sheikhoun.", ("Morek", "Khan Sheikhoun"),
+     ["Morek", "Khan Sheikhoun"]),
+    # a subject after a dated list's dash
+    ("1995 - Knin, held by rebel Serbs since 1991, is captured by Croatian forces.", ("Knin",), ["Knin"]),
     # a list goes on past a place the last item came from or is measured from, after a comma
     ("Ethiopian troops captured Badme from Eritrea, Zalambessa from the rebels, and the town of Tsorona.",
      ("Badme", "Eritrea", "Zalambessa", "Tsorona"), ["Badme", "Zalambessa"]),
     ("Israeli forces captured Quneitra from Syria, and the Shebaa Farms from Lebanon.",
      ("Quneitra", "Syria", "Shebaa Farms", "Lebanon"), ["Quneitra", "Shebaa Farms"]),
+    ("In Ramadi, west of Baghdad, U.S. troops captured a former Baath official.", ("Ramadi", "Baghdad", "U.S."),
+     ["Ramadi"]),
     ("Croatian forces captured Knin from Serbia and Bosnia.", ("Knin", "Serbia", "Bosnia"), ["Knin"]),
     ("Troops captured the villages of Nubl, 20 km (12 miles) north of Aleppo, and Zahraa on Friday.",
      ("Nubl", "Aleppo", "Zahraa"), ["Nubl", "Zahraa"]),
@@ -134,6 +157,19 @@ def test_the_place_of_a_capture(text, names, expected):
 def test_a_place_followed_by_its_country_is_one_place():
     text = "A gunman was captured in Nairobi, Kenya, where he had been hiding."
     assert where(text, "Nairobi", "Kenya", codes={"Kenya": "PCLI"}) == ["Nairobi"]
+
+
+def test_a_province_inside_a_list_is_an_item_not_where_the_last_one_is():
+    text = "The army captured Kafr Nabl, Idlib and Maarat al-Numan on Friday."
+    assert where(text, "Kafr Nabl", "Idlib", "Maarat al-Numan", codes={"Idlib": "ADM1"}) \
+        == ["Kafr Nabl", "Idlib", "Maarat al-Numan"]
+    text = "The army captured Kafr Nabl, Idlib, on Friday."
+    assert where(text, "Kafr Nabl", "Idlib", codes={"Idlib": "ADM1"}) == ["Kafr Nabl"]
+
+
+def test_a_border_a_country_shares_with_another_is_the_first_country_s():
+    text = "Fighters captured two posts along Lebanon's border with Israel."
+    assert where(text, "Lebanon", "Israel") == ["Lebanon"]
 
 
 def test_places_of_other_sentences_are_not_taken():

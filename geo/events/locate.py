@@ -37,6 +37,13 @@ _AT = re.compile(rf"\b(?i:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
 # "during the invasion of X", "in raids on X": an event whose place is given.
 _EVENT_OF = re.compile(r"\b(?:invasion|siege|battle|occupation|raids?|assault|offensive)\s+(?:of|on|for|against)\s+"
                        r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$", re.I)
+# "when they overran the city of X": a seizure at the moment of the event, and what it took.
+_TAKEN_WHEN = re.compile(r"\b(?:when|as)\s+(?:[\w'’.-]+\s+){1,5}?(?:overran|took|seized|captured|stormed|entered|"
+                         r"occupied|invaded|retook|recaptured)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
+                         r"(?:of\s+(?:the\s+)?)?$", re.I)
+# "on a trip to X", "after going to the southern town of X": where the one it happened to was going.
+_TRIP_TO = re.compile(r"\b(?:trip|visit|journey|going|went|travell?ing|travell?ed)\s+to\s+(?:the\s+)?"
+                      r"(?:[a-z][\w-]*\s+){0,3}?(?:of\s+(?:the\s+)?)?$", re.I)
 # "in the opening days of the Yugoslav conflict", "in the wake of": a time, not a place.
 _WHEN = re.compile(r"\b(?:days|weeks|months|years|hours|wake|aftermath|course|run-up|time|era|period)\s+of\s+"
                    r"(?:the\s+)?(?:[a-z][\w-]*\s+)?$", re.I)
@@ -61,32 +68,46 @@ _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 PLACE_NOUN = (r"(?:towns?|villages?|city|cities|capital|bases?|airbase|locality|localities|districts?|provinces?|"
               r"regions?|areas?|airports?|islands?|ports?|camps?|strongholds?|hills?|hilltops?|mountains?|"
               r"neighbou?rhoods?|quarters?|suburbs?|hamlets?|crossings?|dams?|fields?|farms|schools?|academy|"
-              r"factory|plant|station|checkpoints?|positions?|outposts?)")
+              r"factory|plant|station|checkpoints?|positions?|outposts?|hometown|birthplace)")
 # Between a list's items: "A, B and nearby C", "A and the town of B", "in A, and in the city of B",
 # "A, including the walled B", "the A camp and the neighbouring B district". A bare comma takes a name
 # only: "X, the capital of Y" is not a list.
 LIST_GAP = re.compile(
     rf"^(?:\s+{PLACE_NOUN}(?=[\s,]))?\s*(?:,\s*(?:including\s+(?:the\s+)?(?:[a-z]+\s+)?|(?:in|at)\s+(?:the\s+)?(?:[a-z]+\s+){{0,2}}"
     rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)?|"
-    rf"(?:,\s*)?(?:and|or|as well as)\s+(?:(?:in|at|near)\s+)?(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
+    rf"(?:,\s*)?(?:and|or|as well as|along with|together with)\s+(?:(?:in|at|near)\s+)?"
+    rf"(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
     rf"(?:(?:{_DIRECTION}|[a-z]+|[\w’'.-]+-(?:held|controlled|run|besieged))\s+)?"
     rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
-# "two towns in southern Somalia, A and B": places a counted noun announces, listed after it.
+# "two towns in southern Somalia, A and B", "key strongholds, including A": places a counted noun, or
+# a plural one with "including"/"namely", announces, listed after it.
+_PLACES = (r"(?:towns|villages|cities|bases|localities|districts|provinces|regions|areas|airports|islands|ports|"
+           r"camps|strongholds|hills|hilltops|mountains|neighbou?rhoods|quarters|suburbs|hamlets|crossings|"
+           r"checkpoints|positions|outposts|sites)")
 _COUNTED = re.compile(rf"^\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|several|\d+)\s+)"
-                      rf"(?:[a-z][\w-]*\s+){{0,2}}{PLACE_NOUN}\b[^;:.()]{{0,60}}?,\s+(?:the\s+)?$", re.I)
+                      rf"(?:[a-z][\w-]*\s+){{0,2}}{_PLACES}\b[^;:.()]{{0,60}}?[,;:]\s+(?:namely\s+)?(?:the\s+)?$|"
+                      rf"^\s+(?:[\w-]+\s+){{0,3}}{_PLACES}\b[^;:.()]{{0,60}}?[,;:]?\s+"
+                      rf"(?:namely|including|such\s+as)\s+(?:the\s+)?$", re.I)
 _BEARING_END = re.compile(rf"(?<!the\s)\b{_DIRECTION}\s+(?:of|from)\s+(?:the\s+)?$", re.I)
+# "70 percent of Bosnia's territory", "Israel's northern border": a part of the place, so the place.
+_PART_OWNED = re.compile(rf"['’]s\s+(?:[a-z][\w-]*\s+)?(?:territory|lands?|soil|borders?|frontier|coast|coastline|"
+                         rf"interior|outskirts|countryside|heartland|capital|{_DIRECTION})\b", re.I)
 # Between two items of a list, a place the first came from or is measured from: "the Sinai from Egypt,
 # the Golan Heights from Syria", "Waht, 20 kilometers northwest of Aden, and Lahj". Passed over.
 _ASIDE = re.compile(rf"^\s+from\s+(?:the\s+)?$|^\s*,\s*(?:(?:about|some|around|nearly|roughly|just)\s+)?"
                     rf"(?:\d[\d.,]*\s*(?:km|kms|kilometers|kilometres|miles|mi)\b\.?(?:\s*\([^)]*\))?\s+)?"
                     rf"{_DIRECTION}\s+(?:of|from)\s+(?:the\s+)?$", re.I)
-# What may come after such a place for the list to go on: a comma, at least.
-_AFTER_ASIDE = re.compile(r"^\s*,\s*(?:and\s+|as well as\s+)?(?:the\s+)?$", re.I)
+# What may come after such a place for the list to go on: ", and", or a comma alone where the next
+# item came from somewhere too ("..., the Golan Heights from Syria"). ("In Ramadi, west of Baghdad,
+# U.S. troops ...": no list.)
+_AFTER_ASIDE = re.compile(r"^\s*,\s*(?:and|as well as)\s+(?:the\s+)?$", re.I)
+_AFTER_ASIDE_FROM = re.compile(r"^\s*,\s*(?:the\s+)?$", re.I)
 # "the Black Sea city of Bartin", "a U.S. base at Balad", "the Aleppo village of X": a place named to
 # place another; the one after is meant.
 _ATTRIBUTIVE = re.compile(rf"^\s+(?:(?!(?:near|in|at|outside|inside|around|from|to|of|by|and|or|with)\s)"
                           rf"[a-z][\w-]*\s+){{0,2}}{PLACE_NOUN}\s+(?:of|at)\s+(?:the\s+)?$|"
-                          rf"^['’]s\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
+                          rf"^['’]s\s+(?:(?!(?:with|and|or|to|from|between|by|for)\s)[a-z][\w-]*\s+){{0,2}}"
+                          rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?$")
 _NAMED_MODIFIER = re.compile(rf"(?<=[a-z]\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*"
                              rf"(?=\s+(?:[a-z]+\s+)?{PLACE_NOUN}\s+of\b)")
 # Words that may follow a place the verb took; any other lower-case word makes the place a modifier of
@@ -153,6 +174,14 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     subjects = passive_subjects(text, t0, before)
     if subjects and not person:
         return subjects
+    # "captured 11 Iranians when they overran the city of X", "When Hamas overran X, ... it captured":
+    # the place a seizure at that moment took.
+    taken = [p for p in after if soft <= p["start"] < hard
+             and _TAKEN_WHEN.search(text, max(soft, p["start"] - 120), p["start"])]
+    taken += [p for p in before if (m := _TAKEN_WHEN.search(text, s0, p["start"])) is not None
+              and not text[s0:m.start()].strip(" \"“'‘")]
+    if taken:
+        return _list_from(text, taken[0], places, hard)
     there = [p for p in after if soft <= p["start"] < hard and _locative(text, p)]
     if there:
         return _list_from(text, there[0], after, hard)
@@ -177,18 +206,19 @@ def _unattributed(text: str, places: list[dict]) -> list[dict]:
 
 
 def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict]:
-    if not after or after[0]["start"] > clause_end:
+    if not after:
         return []
-    found = _verb_object(text, t1, clause_end, after)
+    found = _verb_object(text, t1, clause_end, after) if after[0]["start"] <= clause_end else []
     if found and not _BEARING_END.search(text[t1:found[0]["start"]]):
         return found
     # "captured two towns in the same region, A and B", "three villages east of Hama, A, B and C"
     for p in after:
-        if p["start"] > clause_end or p["start"] - t1 > 2 * MAX_OBJECT_GAP:
+        if p["start"] - t1 > 2 * MAX_OBJECT_GAP:  # (past a clause's end too: "two villages; namely A and B")
             break
-        if _COUNTED.match(text[t1:p["start"]]):
-            listed = _list_from(text, p, after, clause_end)
-            if len(listed) > 1:
+        m = _COUNTED.match(text[t1:p["start"]])
+        if m:
+            listed = _list_from(text, p, after, max(clause_end, _break(_HARD_BREAK, text, p["end"], len(text))))
+            if len(listed) > 1 or re.search(r"including|such|namely", m.group(), re.I):
                 return listed
     return found  # "captured villages east of Hama": the one place the clause gives
 
@@ -205,8 +235,8 @@ def _verb_object(text: str, t1: int, clause_end: int, after: list[dict]) -> list
         return []
     if _AT.search(gap) and not re.search(r"\bof\s+(?:the\s+)?$", gap, re.I):
         return []  # "captured in X" is where, read below
-    if text[first["end"]:first["end"] + 2] in ("'s", "’s"):
-        return []  # "captured Japan's top gangster": a possessor, not the thing taken
+    if text[first["end"]:first["end"] + 2] in ("'s", "’s") and not _PART_OWNED.match(text, first["end"]):
+        return []  # "captured Japan's top gangster": a possessor, not the thing taken ("Bosnia's territory" is)
     follower = re.match(r"\s+([a-z][\w-]*)", text[first["end"]:first["end"] + 30])
     # "captured new US champion Bernard Williams": a modifier; "captured western Afghanistan bordering
     # Iran": the place.
@@ -219,7 +249,7 @@ def _verb_object(text: str, t1: int, clause_end: int, after: list[dict]) -> list
 def _list_from(text: str, first: dict, places: list[dict], limit: int) -> list[dict]:
     """``first`` and the places listed after it: "A, B and C", "in A and in the town of B"."""
     out = [first]
-    last, aside = first, False  # the place passed last, and whether it was passed over
+    last, aside, from_aside = first, False, False  # the place passed last, and whether it was passed over
     for p in places:
         if p["start"] <= last["start"]:
             continue
@@ -227,18 +257,27 @@ def _list_from(text: str, first: dict, places: list[dict], limit: int) -> list[d
             break
         raw = text[last["end"]:p["start"]]
         if aside:
-            if not _AFTER_ASIDE.match(raw):
+            parallel = from_aside and text.startswith(" from ", p["end"])
+            if not (_AFTER_ASIDE.match(raw) or (parallel and _AFTER_ASIDE_FROM.match(raw))):
                 break
         elif _ASIDE.match(raw):
-            last, aside = p, True
+            last, aside, from_aside = p, True, raw.strip().lower().startswith("from")
             continue
         else:
             gap = _NAMED_MODIFIER.sub("x", raw)  # "in the Black Sea city of"
-            if not LIST_GAP.match(gap) or _qualifies(text, last, p):
-                break  # (_qualifies: "Kismayo, Somalia" is where the first is, not a second place)
+            if not LIST_GAP.match(gap) or (_qualifies(text, last, p) and not _serial(text, p, places)):
+                # "Kismayo, Somalia": where the first is, not a second place; but "A, B and C" is a list
+                break
         out.append(p)
         last, aside = p, False
     return out
+
+
+def _serial(text: str, p: dict, places: list[dict]) -> bool:
+    """``p`` is followed by "and"/"or" and another place: an item of a list ("A, B and C")."""
+    nxt = next((q for q in places if q["start"] >= p["end"]), None)
+    return nxt is not None \
+        and re.fullmatch(r"\s*,?\s+(?:and|or)\s+(?:the\s+)?", text[p["end"]:nxt["start"]]) is not None
 
 
 def _qualifies(text: str, prev: dict, p: dict) -> bool:
@@ -288,13 +327,14 @@ def _passive_subject(text: str, t0: int, before: list[dict], reduced: bool = Fal
 def _subject_start(text: str, p: dict) -> bool:
     """The place opens its sentence or clause: "Vukovar, ...", "The Gilo neighborhood, ..."."""
     head = text[max(0, p["start"] - 40):p["start"]]
-    return re.search(r"(?:^|[.!?;:]\s+|\n)\s*(?:(?:the|The)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?)?$", head) is not None
+    return re.search(r"(?:^|[.!?;:]\s+|\n|\s[-–—]\s+)\s*(?:(?:the|The)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?)?$",
+                     head) is not None  # (after a dash: "1857 - Delhi, held by mutineers, is captured")
 
 
 def _locative(text: str, p: dict) -> bool:
     # "on the eastern Aegean island of X": a name that only says which island is read as a word.
     head = _NAMED_MODIFIER.sub("x", text[max(0, p["start"] - 70):p["start"]])
-    return (_AT.search(head) is not None or _EVENT_OF.search(head) is not None) \
+    return (_AT.search(head) is not None or _EVENT_OF.search(head) is not None or _TRIP_TO.search(head) is not None) \
         and _MEASURED_FROM.search(head) is None and not _WHEN.search(head)
 
 

@@ -176,6 +176,17 @@ def test_a_person_whose_surname_is_a_feature_word_is_no_place(parser):
     assert {"Beijing", "Capitol Hill", "Rhode Island", "Jordan Valley"} <= set(found), found
 
 
+def test_a_generic_word_that_opens_arabic_place_names_makes_a_place_the_gazetteer_lacks(parser):
+    text = ("Loyalist forces captured Jabal al-Sayyid and Kafr Zubeidiyeh, then shelled Mount Qanbizeh. "
+            "Ras Baraka and Ayn Rand are people; the Mount Pleasant Wildcats play near the Deir Zubeir Hospital.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    for name, cue in (("Jabal al-Sayyid", "jabal"), ("Kafr Zubeidiyeh", "kafr"), ("Mount Qanbizeh", "mount")):
+        assert name in found and found[name]["lat"] is None and cue in found[name]["reason"], (name, found)
+    assert not any(n.startswith(("Ras", "Ayn", "Mount Pleasant", "Deir")) for n in found), found
+    found = [t["text"] for t in parser.parse("The Mount Pleasant High School is in Mount Pleasant.")["toponyms"]]
+    assert found and set(found) == {"Mount Pleasant"}, found  # not "Mount Pleasant High School"
+
+
 def test_a_hill_that_is_taken_or_stood_on_is_a_hill_whatever_its_name(parser):
     text = "Rebels said they had captured Biju Hill; the army shelled positions on Zeitoun Hill."
     found = {t["text"]: t for t in parser.parse(text)["toponyms"]}

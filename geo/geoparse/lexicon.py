@@ -19,7 +19,7 @@ DATA = Path(__file__).parent / "data"
 @dataclass(frozen=True)
 class Cue:
     words: str  # folded, e.g. "air base"
-    position: str  # "before" or "after" the name
+    position: str  # "before" or "after" the name, or "opens" it ("Kafr" in "Kafr Nabl")
     prefers: tuple[str, ...]  # feature classes ("S") or class.code ("S.AIRB")
     in_name: bool = False  # capitalised after a name, the word is part of it ("Tishreen Dam")
 
@@ -36,6 +36,10 @@ class Lexicon:
 
     def cue_before(self) -> dict[str, Cue]:
         return {c.words: c for c in self.cues if c.position == "before"}
+
+    def cue_opens(self) -> dict[str, Cue]:
+        """Generic words that open a place's name ("Kafr Nabl"), keyed by their folded form."""
+        return {c.words: c for c in self.cues if c.position == "opens"}
 
 
 def _lines(path: Path) -> list[str]:

@@ -128,6 +128,7 @@ class Recognizer:
         # capitalised, as a feature word that is part of a name is written
         self._cue_last_words = {f(w.split()[-1]) for w in self.cue_after for f in (str.capitalize, str.upper)}
         self.cue_before = lexicon.cue_before()
+        self.cue_opens = lexicon.cue_opens()
 
         def alternation(words) -> str:
             return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
@@ -336,6 +337,8 @@ class Recognizer:
             if span is not None:
                 span.prefix_dropped = True
                 return span
+        if not known and found is None and not single:
+            found = self._opening_cue(text, tokens, i, j)  # "Kafr Nabl", "Jabal al-Sayyid"
         if not known and found is None:
             return None
         if not known and ((single and len(f) < 3) or " of " in f" {f} "):
@@ -343,6 +346,22 @@ class Recognizer:
         span = Span(first.start, tokens[j].end, s, f, k, cue=found, tokens=j - i + 1, known=known,
                     sentence_start=sentences.is_start(first.start))
         return span
+
+    def _opening_cue(self, text: str, tokens: list[Token], i: int, j: int) -> Cue | None:
+        """The cue of a generic word that opens the run ("Kafr", "Jabal", "Mount"), when the run is all of
+        a capitalised run, holds no institution's word, and no shorter part of it from the start is a
+        known name ("Mount Pleasant High School" is a school in Mount Pleasant)."""
+        cue = self.cue_opens.get(fold(tokens[i].text))
+        if cue is None:
+            return None
+        n = len(tokens)
+        if j + 1 < n and tokens[j + 1].capitalised and tokens[j + 1].sep in (" ", "-"):
+            return None
+        if any(t.text in INSTITUTIONS for t in tokens[i + 1:j + 1]):
+            return None
+        if any(tokens[m].capitalised and self._known(text[tokens[i].start:tokens[m].end]) for m in range(i + 1, j)):
+            return None
+        return cue
 
     def _after_first_word(self, text: str, tokens: list[Token], i: int, j: int, s: str, sentences: Sentences,
                           cue: Cue | None) -> Span | None:

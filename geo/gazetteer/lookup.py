@@ -320,7 +320,7 @@ class Gazetteer:
             id=gid, name=pname, point=Coordinate(lat, lon), source=source, feature_class=fclass or "",
             feature_code=fcode or "", country=cc or "", admin1=adm1 or "",
             admin1_name=self.admin1_names().get(f"{cc}.{adm1}", "") if adm1 else "", population=pop or 0,
-            alternatenames=tuple(a for a in (alts or "").split(",") if a), source_id=source_id or gid,
+            alternatenames=tuple(filter(None, (alts or "").split(","))), source_id=source_id or gid,
             note=note or "",
         )
         return Match(place, score, tier, mfold, dist, reasons)

@@ -190,6 +190,11 @@ def test_events_read_off_the_same_word_decide():
 def test_other_event_words_are_read_the_same_way():
     text = "Government warplanes bombed the town of Anadan, north of Aleppo."
     assert where(text, "Anadan", "Aleppo", verb="bombed") == ["Anadan"]
+    # a place named as another's ("Baghdad's Sadr City") is read through to the one it owns
+    text = "A suicide bomber killed 12 people at a market in Baghdad's Sadr City on Monday."
+    assert where(text, "Baghdad", "Sadr City", verb="killed") == ["Sadr City"]
+    text = "Two civilians were killed by sniper fire in Aleppo's Salaheddine district."
+    assert where(text, "Aleppo", "Salaheddine", verb="killed") == ["Salaheddine"]
 
 
 def test_the_event_location_benchmark_reads_its_gold_spans_right():

@@ -89,6 +89,7 @@ _COUNTED = re.compile(rf"^\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|
                       rf"^\s+(?:[\w-]+\s+){{0,3}}{_PLACES}\b[^;:.()]{{0,60}}?[,;:]?\s+"
                       rf"(?:namely|including|such\s+as)\s+(?:the\s+)?$", re.I)
 _BEARING_END = re.compile(rf"(?<!the\s)\b{_DIRECTION}\s+(?:of|from)\s+(?:the\s+)?$", re.I)
+_OWNER = re.compile(r"(?<=\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*['’]s\s+$")
 # "70 percent of Bosnia's territory", "Israel's northern border": a part of the place, so the place.
 _PART_OWNED = re.compile(rf"['’]s\s+(?:[a-z][\w-]*\s+)?(?:territory|lands?|soil|borders?|frontier|coast|coastline|"
                          rf"interior|outskirts|countryside|heartland|capital|{_DIRECTION})\b", re.I)
@@ -334,6 +335,7 @@ def _subject_start(text: str, p: dict) -> bool:
 def _locative(text: str, p: dict) -> bool:
     # "on the eastern Aegean island of X": a name that only says which island is read as a word.
     head = _NAMED_MODIFIER.sub("x", text[max(0, p["start"] - 70):p["start"]])
+    head = _OWNER.sub("", head)  # "in Baghdad's Sadr City": the owner is read through
     return (_AT.search(head) is not None or _EVENT_OF.search(head) is not None or _TRIP_TO.search(head) is not None) \
         and _MEASURED_FROM.search(head) is None and not _WHEN.search(head)
 

@@ -190,6 +190,11 @@ def test_events_read_off_the_same_word_decide():
 def test_other_event_words_are_read_the_same_way():
     text = "Government warplanes bombed the town of Anadan, north of Aleppo."
     assert where(text, "Anadan", "Aleppo", verb="bombed") == ["Anadan"]
+    # a place that only says whose soldiers were killed is not where
+    text = "Two U.S. soldiers were killed Monday when their patrol was ambushed near Tikrit."
+    assert where(text, "U.S.", "Tikrit", verb="killed", codes={"U.S.": "PCLI"}) == ["Tikrit"]
+    text = "The Kweires air base was besieged for two years."
+    assert where(text, "Kweires", verb="besieged") == ["Kweires"]
     # a place named as another's ("Baghdad's Sadr City") is read through to the one it owns
     text = "A suicide bomber killed 12 people at a market in Baghdad's Sadr City on Monday."
     assert where(text, "Baghdad", "Sadr City", verb="killed") == ["Sadr City"]

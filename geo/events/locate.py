@@ -79,6 +79,12 @@ LIST_GAP = re.compile(
     rf"(?:(?:the|nearby|neighbouring|neighboring)\s+)?"
     rf"(?:(?:{_DIRECTION}|[a-z]+|[\w’'.-]+-(?:held|controlled|run|besieged))\s+)?"
     rf"(?:{PLACE_NOUN}\s+of\s+(?:the\s+)?)?)$", re.I)
+# The lower-case words right after a passive's subject place, and those that keep it a place: "Kweires
+# air base was", "the Gilo neighborhood was", "Raqqa itself was" (not "U.S. soldiers were").
+_HEAD_NOUN = re.compile(r"^((?:\s+(?!(?:in|of|near|on|was|were|is|are|has|have|had|being|been|be|which|that|and|or)\b)"
+                        r"[a-z][\w-]*){1,3})")
+_PLACE_HEAD = re.compile(rf"\b(?:{PLACE_NOUN}|enclave|pocket|canton|countryside|outskirts|governorate|county|state|"
+                         rf"plain|valley|front|itself|also|too|then|now|once|still|later|soon|\w+ly)\b", re.I)
 # "two towns in southern Somalia, A and B", "key strongholds, including A": places a counted noun, or
 # a plural one with "including"/"namely", announces, listed after it.
 _PLACES = (r"(?:towns|villages|cities|bases|localities|districts|provinces|regions|areas|airports|islands|ports|"
@@ -314,6 +320,9 @@ def _passive_subject(text: str, t0: int, before: list[dict], reduced: bool = Fal
         gap = text[p["end"]:t0]
         if _locative(text, p) or len(gap) > 160:
             continue  # "those held in Iraq were captured", "X, a planner of attacks in the US, was": not it
+        head = _HEAD_NOUN.match(gap)
+        if head and not _PLACE_HEAD.search(head.group(1)) and (p.get("feature_code") or "").startswith("PCL"):
+            continue  # "Two U.S. soldiers were killed": the country only says whose soldiers ("Gaza residents" may)
         if reduced and _REDUCED_GAP.match(gap):
             return p
         if _PASSIVE_GAP.match(gap):

@@ -195,6 +195,11 @@ def test_other_event_words_are_read_the_same_way():
     assert where(text, "U.S.", "Tikrit", verb="killed", codes={"U.S.": "PCLI"}) == ["Tikrit"]
     text = "The Kweires air base was besieged for two years."
     assert where(text, "Kweires", verb="besieged") == ["Kweires"]
+    # "the X neighborhood of Y": the part X, when Y is the city of note; "the Y neighborhood of X": X
+    text = "Bakr was shot dead by gunmen in the Adhamiya neighborhood of Baghdad."
+    assert where(text, "Adhamiya", "Baghdad", verb="shot", codes={"Baghdad": "PPLC"}) == ["Adhamiya"]
+    text = "Bakr was shot dead by gunmen in the Baghdad neighborhood of Adhamiya."
+    assert where(text, "Baghdad", "Adhamiya", verb="shot", codes={"Baghdad": "PPLC"}) == ["Adhamiya"]
     # a place named as another's ("Baghdad's Sadr City") is read through to the one it owns
     text = "A suicide bomber killed 12 people at a market in Baghdad's Sadr City on Monday."
     assert where(text, "Baghdad", "Sadr City", verb="killed") == ["Sadr City"]

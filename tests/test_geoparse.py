@@ -209,6 +209,12 @@ def test_spanish_and_portuguese_linking_words_join_a_name(parser):
     assert "Lanao" not in found and "Norte" not in found, found
 
 
+def test_a_neighborhood_named_before_its_word_is_a_place(parser):
+    text = "Bakr was shot dead by gunmen in the Adhamiya neighborhood of Baghdad."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert found == ["Adhamiya", "Baghdad"], found
+
+
 def test_a_refugee_camp_written_with_capitals_is_named_with_its_camp(parser):
     text = "The army captured the Handarat Refugee Camp last week."
     found = [t["text"] for t in parser.parse(text)["toponyms"]]

@@ -96,6 +96,8 @@ _COUNTED = re.compile(rf"^\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|
                       rf"(?:namely|including|such\s+as)\s+(?:the\s+)?$", re.I)
 _BEARING_END = re.compile(rf"(?<!the\s)\b{_DIRECTION}\s+(?:of|from)\s+(?:the\s+)?$", re.I)
 _OWNER = re.compile(r"(?<=\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*['’]s\s+$")
+# "the X neighborhood of Y": X is a part of Y, when Y is the city of note.
+_PART_OF = re.compile(r"^\s+(?:neighbou?rhood|district|quarter|suburb|section|area)\s+of\s+(?:the\s+)?$", re.I)
 # "70 percent of Bosnia's territory", "Israel's northern border": a part of the place, so the place.
 _PART_OWNED = re.compile(rf"['’]s\s+(?:[a-z][\w-]*\s+)?(?:territory|lands?|soil|borders?|frontier|coast|coastline|"
                          rf"interior|outskirts|countryside|heartland|capital|{_DIRECTION})\b", re.I)
@@ -203,13 +205,24 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
 
 
 def _unattributed(text: str, places: list[dict]) -> list[dict]:
-    out = []
+    out: list[dict] = []
+    skip = -1
     for i, p in enumerate(places):
-        nxt = places[i + 1] if i + 1 < len(places) else None
-        if nxt is not None and _ATTRIBUTIVE.match(text[p["end"]:nxt["start"]]):
+        if i == skip:
             continue
+        nxt = places[i + 1] if i + 1 < len(places) else None
+        if nxt is not None:
+            gap = text[p["end"]:nxt["start"]]
+            if _PART_OF.match(gap) and _of_note(nxt) and not _of_note(p):
+                skip = i + 1  # "the Adhamiya neighborhood of Baghdad": Adhamiya, the part
+            elif _ATTRIBUTIVE.match(gap):
+                continue  # "the Black Sea city of Bartin", "the Baghdad neighborhood of Adhamiya"
         out.append(p)
     return out
+
+
+def _of_note(p: dict) -> bool:
+    return (p.get("feature_code") or "").startswith(("PPLC", "PPLA", "PCL", "ADM"))
 
 
 def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict]:

@@ -130,6 +130,11 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     ("Two were captured days after militants stormed the town of Hit.", ("Hit",), []),
     # where the one taken was going, a town named as someone's, "along with"
     ("Two aid workers were captured on a trip to Darfur in 2009.", ("Darfur",), ["Darfur"]),
+    ("He was captured after fleeing to neighbouring Iran.", ("Iran",), ["Iran"]),
+    ("Militants captured two Turkish truck drivers on the highway between Baghdad and Fallujah.",
+     ("Baghdad", "Fallujah"),
+     ["Baghdad", "Fallujah"]),
+    ("Fighting between Syria and Turkey captured the world's attention.", ("Syria", "Turkey"), []),
     ("Troops captured the suspects near Saddam Hussein's hometown of Tikrit.", ("Tikrit",), ["Tikrit"]),
     ("Government forces captured Morek along with Khan Sheikhoun.", ("Morek", "Khan Sheikhoun"),
      ["Morek", "Khan Sheikhoun"]),

@@ -209,6 +209,21 @@ def test_spanish_and_portuguese_linking_words_join_a_name(parser):
     assert "Lanao" not in found and "Norte" not in found, found
 
 
+def test_an_apposition_that_says_what_kind_of_place_makes_a_place(parser):
+    text = ("The Islamists captured Konna, a town 700 km northeast of Bamako, and Dialoube, a small village "
+            "in the region. Tom Smithers, a town official, and Kirsty Wark, the city's mayor, fled.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert {"Konna", "Dialoube", "Bamako"} <= set(found), found
+    assert "village" in found["Dialoube"]["reason"], found
+    assert not any(n.startswith(("Tom", "Smithers", "Kirsty", "Wark")) for n in found), found
+
+
+def test_nationals_are_not_places(parser):
+    text = "A Briton, two Danes and a Finn were freed in Turku; Serbs and Croats met in Zagreb."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert found == ["Turku", "Zagreb"], found
+
+
 def test_a_neighborhood_named_before_its_word_is_a_place(parser):
     text = "Bakr was shot dead by gunmen in the Adhamiya neighborhood of Baghdad."
     found = [t["text"] for t in parser.parse(text)["toponyms"]]

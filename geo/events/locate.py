@@ -33,7 +33,8 @@ _DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|
 _AT = re.compile(rf"\b(?i:{_LOCATIVE})\s+(?:(?:the|a|an|his|her|its|their)\s+)?"
                  rf"(?:(?:(?!(?:with|from|to|by|for|against|between|and|or)\b)[a-z][\w’'-]*"
                  rf"|[A-Z][\w’']*-[a-z][\w-]*)\s+){{0,3}}?(?:of\s+(?:the\s+)?(?:[a-z][\w-]*\s+)?)?"
-                 rf"(?:{_DIRECTION}\s+(?:(?:and|or)\s+{_DIRECTION}\s+)?)?$")
+                 rf"(?:{_DIRECTION}\s+(?:(?:and|or)\s+{_DIRECTION}\s+)?)?"
+                 rf"(?:between\s+)?$")  # ("on the road between A and B")
 # "during the invasion of X", "in raids on X": an event whose place is given.
 _EVENT_OF = re.compile(r"\b(?:invasion|siege|battle|occupation|raids?|assault|offensive)\s+(?:of|on|for|against)\s+"
                        r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,2}$", re.I)
@@ -41,8 +42,10 @@ _EVENT_OF = re.compile(r"\b(?:invasion|siege|battle|occupation|raids?|assault|of
 _TAKEN_WHEN = re.compile(r"\b(?:when|as)\s+(?:[\w'’.-]+\s+){1,5}?(?:overran|took|seized|captured|stormed|entered|"
                          r"occupied|invaded|retook|recaptured)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
                          r"(?:of\s+(?:the\s+)?)?$", re.I)
-# "on a trip to X", "after going to the southern town of X": where the one it happened to was going.
-_TRIP_TO = re.compile(r"\b(?:trip|visit|journey|going|went|travell?ing|travell?ed)\s+to\s+(?:the\s+)?"
+# "on a trip to X", "after going to the southern town of X", "after fleeing to neighbouring X": where
+# the one it happened to was going.
+_TRIP_TO = re.compile(r"\b(?:trip|visit|journey|going|went|travell?ing|travell?ed|fleeing|fled|flee|escaping|"
+                      r"escaped)\s+to\s+(?:the\s+)?"
                       r"(?:[a-z][\w-]*\s+){0,3}?(?:of\s+(?:the\s+)?)?$", re.I)
 # "in the opening days of the Yugoslav conflict", "in the wake of": a time, not a place.
 _WHEN = re.compile(r"\b(?:days|weeks|months|years|hours|wake|aftermath|course|run-up|time|era|period)\s+of\s+"

@@ -61,6 +61,11 @@ BEARING = (r"(?:(?:about|some|around|nearly|roughly|just)\s+)?(?:(?P<dist>\d+(?:
            r"(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+(?:of|from)\s+")
 _BEARING_AFTER = re.compile(r",\s+" + BEARING + r"(?:the\s+)?[A-Z]")
 BEARING_PLACE = Cue("north/south/east/west of", "after", ("P",))
+# An apposition that says what kind of place a name is, and then where: ", a town 700 km northeast of",
+# ", a small village in", ", the provincial capital," (not ", a town official").
+_KIND_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}?(town|village|city|hamlet|district|suburb|"
+                         r"region|province|port)(?=\s*[,.;]|\s+(?:in|on|near|of|about|some|just|located|close|outside|"
+                         r"along|north|south|east|west)\b|\s+\d)")
 ENGLISH_ARTICLES = frozenset(f(w) for w in "the a an this that".split() for f in (str, str.capitalize, str.upper))
 # Words that make a capitalised run an institution named after a place: "Springfield Bus Co.",
 # "Aleppo University", "Homs Central Prison". The place word that opens such a run is still a place.
@@ -418,8 +423,12 @@ class Recognizer:
         m = self._after.match(text, end, end + 40)
         if m:
             return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
-        if text.startswith(",", end) and _BEARING_AFTER.match(text, end, end + 60):
-            return BEARING_PLACE  # "Hammam al-Alil, south of Mosul": a place by where the text puts it
+        if text.startswith(",", end):
+            if _BEARING_AFTER.match(text, end, end + 60):
+                return BEARING_PLACE  # "Hammam al-Alil, south of Mosul": a place by where the text puts it
+            m = _KIND_AFTER.match(text, end, end + 60)
+            if m:  # "Konna, a town 700 km northeast of Bamako", "Tal Hamis, a village in Hasakah province"
+                return self.cue_after.get(m.group(1).lower()) or Cue(m.group(1).lower(), "after", ("P",))
         return None
 
     def _cue_before(self, text: str, start: int) -> Cue | None:

@@ -215,6 +215,8 @@ def test_an_apposition_that_says_what_kind_of_place_makes_a_place(parser):
     found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
     assert {"Konna", "Dialoube", "Bamako"} <= set(found), found
     assert "village" in found["Dialoube"]["reason"], found
+    # "Konna" is also an alternate name of Conna, a hamlet in Ireland: not in a story about Mali
+    assert found["Konna"]["country"] in (None, "ML"), found["Konna"]
     assert not any(n.startswith(("Tom", "Smithers", "Kirsty", "Wark")) for n in found), found
 
 

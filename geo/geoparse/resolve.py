@@ -290,8 +290,12 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
         # A spelling variant far from the story is not it either: "the villages of ... and Qweitan" in
         # Syria is not Kuitun, China.
         # Nor a place of another kind: "the Chebaa Farms" are not Chiba, the city.
-        return best.tier == "exact" or (_spelling_similarity(s, best) >= 0.6 and _prefers(best, s.cue.prefers)
-                                        and (best.place.country in focus or notable(best)))
+        # An alternate name of a small place abroad is no better: "Konna, a town ... of Bamako" is not
+        # Conna, Ireland (whose alternate name it is).
+        if best.tier == "exact":
+            return best.matched == fold(best.place.name) or best.place.country in focus or notable(best)
+        return _spelling_similarity(s, best) >= 0.6 and _prefers(best, s.cue.prefers) \
+            and (best.place.country in focus or notable(best))
     p = best.place
     if after_the and s.after_the and p.feature_class == "P" and not notable(best) \
             and p.country not in (focus if home is None else home):

@@ -23,6 +23,9 @@ class Coordinate:
     lon: float
 
     def __post_init__(self) -> None:
+        lat, lon = self.lat, self.lon
+        if type(lat) is float and type(lon) is float and -90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0:
+            return  # the common case, checked in one line (NaN fails the comparisons and is caught below)
         for axis, value, bound in (("latitude", self.lat, 90.0), ("longitude", self.lon, 180.0)):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise InvalidCoordinate(f"{axis} must be a number, got {value!r}")

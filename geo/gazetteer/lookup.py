@@ -212,9 +212,12 @@ class Gazetteer:
         order = (f"cc IN ({','.join('?' * len(focus))}) DESC, pop DESC" if focus else "pop DESC", focus)
         cap = CANDIDATES if near is None and admin1 is None else CANDIDATES_IN_CONTEXT
         # Tiers are strict, so when exact matches fill the answer no variant can enter it.
-        rows = self._candidates("key = ? AND fold = ?", (qkey, qfold), country, order=order, cap=cap)
+        # Exact and variant spellings in one statement (two limited selects), each capped on its own.
+        both = self._candidates(("key = ? AND fold = ?", "key = ? AND fold != ?"), (qkey, qfold), country,
+                                order=order, cap=cap)
+        rows = [r for r in both if r[-2] == qfold]
         if len(rows) < (limit or cap) or cap == CANDIDATES_IN_CONTEXT:
-            rows += self._candidates("key = ? AND fold != ?", (qkey, qfold), country, order=order, cap=cap)
+            rows += [r for r in both if r[-2] != qfold]
         scored = [self._score(r, qfold, near, admin1, None) for r in rows]
         # A province no town of its own bears the name of ("Virginia", "Anbar") is what the bare name
         # means; one named like its capital ("Hamah", "Idlib") is not: the town is.
@@ -248,24 +251,29 @@ class Gazetteer:
                 out.append(self._score(r, qfold, near, admin1, sim))
         return out
 
-    def _candidates(self, where: str, args: tuple, country: str | None, *,
+    def _candidates(self, where: str | tuple[str, ...], args: tuple, country: str | None, *,
                     order: tuple[str, tuple] | None = None, cap: int | None = None) -> list[tuple]:
-        """Rows whose name matches ``where`` in every source (``cap`` per source).
+        """Rows whose name matches ``where`` in every source (``cap`` per source), or each of several
+        ``where`` clauses taking the same ``args`` (``cap`` per clause and source), in that order.
 
         A place in several sources comes once per source; the caller keeps its best-scoring match.
         ``where`` and ``order`` speak of the names table only (key, fold, cc, pop): candidates are chosen
         from its covering index, and only the chosen are joined to their places."""
         sources = self._open()
-        inner = f"SELECT place, fold FROM s{{i}}.names WHERE {where}"
-        params = tuple(args)
-        if country:
-            inner += " AND cc = ?"
-            params = (*params, country)
-        if order:
-            inner += f" ORDER BY {order[0]}"
-            params = (*params, *order[1])
-        if cap:
-            inner += f" LIMIT {int(cap)}"
+        selects, params = [], ()
+        for clause in ((where,) if isinstance(where, str) else where):
+            inner = f"SELECT place, fold FROM s{{i}}.names WHERE {clause}"
+            params = (*params, *args)
+            if country:
+                inner += " AND cc = ?"
+                params = (*params, country)
+            if order:
+                inner += f" ORDER BY {order[0]}"
+                params = (*params, *order[1])
+            if cap:
+                inner += f" LIMIT {int(cap)}"
+            selects.append(f"SELECT * FROM ({inner})")
+        inner = " UNION ALL ".join(selects)
         one = f"SELECT {_FULL}, n.fold, {{i}} FROM ({inner}) n JOIN s{{i}}.places p ON p.id = n.place"
         n = len(self._attached)
         sql = " UNION ALL ".join(f"SELECT * FROM ({one.format(i=i)})" for i in range(n))

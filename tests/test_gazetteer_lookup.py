@@ -92,6 +92,17 @@ def test_exact_ranks_above_variant_above_fuzzy(sy_home):
     assert tiers == sorted(tiers, key=["exact", "variant", "fuzzy"].index)
 
 
+def test_a_lookup_without_alternate_names_matches_the_same_places(sy_home):
+    gaz = Gazetteer(sy_home)
+    for name, kw in (("Hama", {}), ("Tel Qara", {}), ("Tall Qarahx", {}), ("Aleppo", {"country": "SY"})):
+        full = gaz.lookup(name, limit=20, **kw)
+        brief = gaz.lookup(name, limit=20, alternatenames=False, **kw)
+        assert [(m.place.id, m.tier, m.score) for m in full] == [(m.place.id, m.tier, m.score) for m in brief]
+        assert all(m.place.alternatenames == () for m in brief)
+    aleppo = gaz.lookup("Aleppo", limit=1)[0].place
+    assert "Halab" in aleppo.alternatenames or "Ḩalab" in aleppo.alternatenames, aleppo.alternatenames[:20]
+
+
 def test_no_fuzzy_matching_of_short_names(sy_home):
     gaz = Gazetteer(sy_home)
     assert all(m.tier != "fuzzy" for m in gaz.lookup("Babx", limit=20))

@@ -47,11 +47,12 @@ class Geoparser:
         self.fallback = fallback
 
     def _exact_name(self, name: str) -> bool:
-        return any(m.tier == "exact" for m in self.gazetteer.lookup(name, limit=3, fuzzy=False))
+        found = self.gazetteer.lookup(name, limit=3, fuzzy=False, alternatenames=False)
+        return any(m.tier == "exact" for m in found)
 
     def _opens_with_place(self, phrase: str) -> bool:
         first = re.split(r"[\s-]|['’]s\b", phrase, maxsplit=1)[0]
-        found = self.gazetteer.lookup(first, limit=1, fuzzy=False)
+        found = self.gazetteer.lookup(first, limit=1, fuzzy=False, alternatenames=False)
         return bool(found) and found[0].tier == "exact" and notable(found[0])
 
     def parse(self, text: str, **meta) -> dict:
@@ -96,7 +97,8 @@ class Geoparser:
         if s.tokens != 1 or not s.sentence_start or s.cue is not None:
             return False
         # The same call as resolve() makes, so the answer is cached for it.
-        found = self.gazetteer.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(self.focus) or None)
+        found = self.gazetteer.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(self.focus) or None,
+                                           alternatenames=False)
         return not found or found[0].tier != "exact"
 
     def resolve_span(self, text: str, start: int, end: int) -> tuple[float, float] | None:
@@ -125,7 +127,7 @@ class Geoparser:
         if found is None:
             return None
         iso, name = found
-        for m in self.gazetteer.lookup(name, limit=5, fuzzy=False):
+        for m in self.gazetteer.lookup(name, limit=5, fuzzy=False, alternatenames=False):
             if m.place.feature_code == "PCLI" and m.place.country == iso:
                 return (m.place.lat, m.place.lon)
         return None

@@ -61,7 +61,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         if s.known and s.text not in lookups:
             # With the user's focus countries: a name common worldwide keeps its candidates there among the
             # few looked at ("Mare'" north of Aleppo, not only Male, Murray and La Mare).
-            lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(focus) or None)
+            lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(focus) or None,
+                                        alternatenames=False)
     # The document's countries: those it names (twice the weight), and those of the places it names
     # that leave no doubt (an exact name with one candidate, or a country, province or city).
     named: Counter[str] = Counter()
@@ -82,7 +83,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     doc_countries = tuple(dict.fromkeys([*doc_focus, *focus]))
     for name, found in list(lookups.items()):
         if found and found[0].tier != "exact" and doc_countries:
-            lookups[name] = gaz.lookup(name, limit=CANDIDATES, fuzzy=False, focus=doc_countries)
+            lookups[name] = gaz.lookup(name, limit=CANDIDATES, fuzzy=False, focus=doc_countries,
+                                        alternatenames=False)
 
     # The provinces (states) the document names: its towns are looked for in them first ("Richmond" in a
     # story that names Virginia).
@@ -114,7 +116,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                 region = top[0].place
                 lookups[a.text + "\x00" + region.id] = gaz.lookup(
                     a.text, limit=CANDIDATES, fuzzy=False, country=region.country,
-                    admin1=region.admin1 if region.feature_code == "ADM1" else None)
+                    admin1=region.admin1 if region.feature_code == "ADM1" else None, alternatenames=False)
 
     # "the Old City section of Homs", "the Salaheddine district of Aleppo": a part of the place after it.
     part_of: dict[int, Match] = {}

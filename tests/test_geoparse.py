@@ -220,6 +220,21 @@ def test_an_apposition_that_says_what_kind_of_place_makes_a_place(parser):
     assert not any(n.startswith(("Tom", "Smithers", "Kirsty", "Wark")) for n in found), found
 
 
+def test_a_name_listed_between_places_after_a_verb_of_taking_is_a_place(parser):
+    text = "Kurdish-led fighters captured Tal Abyad, Ain Issa, Suluk, Mabrouka and Tal Tamr in a month-long push."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert list(found) == ["Tal Abyad", "Ain Issa", "Suluk", "Mabrouka", "Tal Tamr"], found
+    assert found["Mabrouka"]["lat"] is None and "list" in found["Mabrouka"]["reason"], found["Mabrouka"]
+    # not a person the text names in full, nor a list no preposition or verb of taking opens
+    text = "Bashar Assad met envoys in Russia, Assad and Turkey. Works by Moscow, Liszt and Paris were played."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert "Assad" not in found and "Liszt" not in found, found
+    # a people after the first place of a cued list is no item of it
+    text = "In the southern city of Basra, British soldiers captured a cache of rockets."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert found == ["Basra"], found
+
+
 def test_nationals_are_not_places(parser):
     text = "A Briton, two Danes and a Finn were freed in Turku; Serbs and Croats met in Zagreb."
     found = [t["text"] for t in parser.parse(text)["toponyms"]]

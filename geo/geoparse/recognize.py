@@ -66,6 +66,17 @@ BEARING_PLACE = Cue("north/south/east/west of", "after", ("P",))
 _KIND_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}?(town|village|city|hamlet|district|suburb|"
                          r"region|province|port)(?=\s*[,.;]|\s+(?:in|on|near|of|about|some|just|located|close|outside|"
                          r"along|north|south|east|west)\b|\s+\d)")
+# Names between two places of a list: ", Mahagi and ", ", Suluk, Mabrouka and ".
+_NAME = (r"(?:(?:al|el|Al|El|ad|Ad|ar|as|ash|az|ez)-)?[A-Z][\w'’`-]*"
+         r"(?:\s+(?:(?:al|el|ad|ar|bin|de|del)[\s-])?[A-Z][\w'’`-]*){0,3}")
+_ITEM = re.compile(_NAME)
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+_ITEMS_BETWEEN = re.compile(rf"{_SEP}(?:{_NAME}{_SEP}){{1,2}}")
+_LIST_SEP = re.compile(_SEP)
+_LIST_OPENER = re.compile(r"\b(?:in|at|near|into|toward|towards|from|around|outside|including|between|captured|"
+                          r"seized|took|retook|recaptured|overran|stormed|entered|shelled|bombed|hit|struck|attacked|"
+                          r"controls?|controlled|held|holds?)\s+(?:the\s+(?:[a-z][\w-]*\s+){0,2}?(?:of\s+)?)?$")
+LIST_ITEM = Cue("an item of a list of places", "after", ("P", "A"))
 ENGLISH_ARTICLES = frozenset(f(w) for w in "the a an this that".split() for f in (str, str.capitalize, str.upper))
 # Words that make a capitalised run an institution named after a place: "Springfield Bus Co.",
 # "Aleppo University", "Homs Central Prison". The place word that opens such a run is still a place.
@@ -192,6 +203,7 @@ class Recognizer:
             else:
                 i += 1
         self._lists(text, tokens, spans, masked, norm, sentences, cont)
+        self._between(text, tokens, spans, masked, sentences)
         self._again(text, spans, sentences)
         self._runs(text, tokens, spans, masked, cont, openers)
         spans.sort(key=lambda s: s.start)
@@ -485,6 +497,8 @@ class Recognizer:
                         or re.fullmatch(r"\s*,\s*the\s+", gap):
                     break
                 a = j + 1
+                if fold(tokens[a].text) in self.lx.demonyms:
+                    break  # "the city of Basra, British soldiers ...": a people, no item
                 b = a
                 while b + 1 < len(tokens) and b - a < MAX_WORDS - 1 and cont[b + 1]:
                     b += 1
@@ -511,6 +525,53 @@ class Recognizer:
                 by_start[item.start] = item
                 last = item
         spans.extend(added)
+
+
+    def _between(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool],
+                 sentences: Sentences) -> None:
+        """In "Aru, Mahagi and Mongbwalu", a name the gazetteer lacks, listed between two places, is a
+        place too (not a people, a common word, or a person named in full elsewhere: "Bashar Assad")."""
+        if len(spans) < 2:
+            return
+        ordered = sorted(spans, key=lambda s: s.start)
+        # Only a list of places opened as one: after a preposition of place or a verb of taking ("seized
+        # A, B and C"), not "works by Beethoven, Liszt and ..." or a festival's bands.
+        opened: list[bool] = []
+        for n, sp in enumerate(ordered):
+            chained = n > 0 and _LIST_SEP.fullmatch(text, ordered[n - 1].end, sp.start) is not None
+            opened.append((chained and opened[-1])
+                          or _LIST_OPENER.search(text, max(0, sp.start - 40), sp.start) is not None)
+        ordered = [sp for sp, o in zip(ordered, opened) if o]
+        for s0, s1, s2 in zip(ordered, ordered[1:], ordered[2:]):
+            # a name the gazetteer knows only loosely, between two items: an item ("Aru, Mahagi and Mongbwalu")
+            if s1.cue is None and _LIST_SEP.fullmatch(text, s0.end, s1.start) \
+                    and _LIST_SEP.fullmatch(text, s1.end, s2.start) and not _named_in_full(text, s1.text):
+                s1.cue, s1.in_list = LIST_ITEM, True
+        starts = [t.start for t in tokens]
+        added = []
+        for s1, s2 in zip(ordered, ordered[1:]):
+            gap = text[s1.end:s2.start]
+            if len(gap) > 80 or not _ITEMS_BETWEEN.fullmatch(gap):
+                continue
+            for m in _ITEM.finditer(gap):
+                a, b = s1.end + m.start(), s1.end + m.end()
+                k = bisect_left(starts, a)
+                if k >= len(tokens) or tokens[k].start != a or masked[k]:
+                    break
+                phrase = m.group()
+                f = fold_many([phrase])[0]
+                if f in self.lx.demonyms or f in self.lx.common or fold(tokens[k].text) in self.lx.demonyms \
+                        or _named_in_full(text, phrase):
+                    break
+                key = variant_keys_many([f])[0]
+                added.append(Span(a, b, phrase, f, key, cue=LIST_ITEM, tokens=len(phrase.split()),
+                                  known=key in self.keys, sentence_start=sentences.is_start(a)))
+        spans.extend(added)
+
+
+def _named_in_full(text: str, name: str) -> bool:
+    """The text also writes ``name`` after another capitalised word: "Bashar Assad", a person's name."""
+    return re.search(r"[A-Z][\w'’-]*[ -]+(?:al-|el-)?" + re.escape(name) + r"\b", text) is not None
 
 
 def _feature_meant(text: str, start: int) -> bool:

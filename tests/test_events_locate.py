@@ -177,6 +177,24 @@ def test_a_border_a_country_shares_with_another_is_the_first_country_s():
     assert where(text, "Lebanon", "Israel") == ["Lebanon"]
 
 
+def test_a_relative_clause_about_a_place_puts_the_event_there():
+    text = "Government forces advanced on Palmyra, whose capture would open the road east."
+    assert where(text, "Palmyra", verb="capture") == ["Palmyra"]
+    text = "The hostages were held in Marib province, where they were captured in 2015."
+    assert where(text, "Marib") == ["Marib"]
+    # ... unless the clause itself says where
+    text = "He fled to Lebanon, where he was captured in Zahle."
+    assert where(text, "Lebanon", "Zahle") == ["Zahle"]
+    # a place in a relative clause about another event, closed before the verb, is not where
+    text = "The man, who was wanted for a bombing in Nairobi, was captured on Friday."
+    assert where(text, "Nairobi") == []
+
+
+def test_a_region_of_a_country_is_the_region():
+    text = "Guerrillas captured a policeman in the Tetovo region of Macedonia."
+    assert where(text, "Tetovo", "Macedonia", codes={"Tetovo": "PPLA", "Macedonia": "PCLI"}) == ["Tetovo"]
+
+
 def test_places_of_other_sentences_are_not_taken():
     text = "Troops captured two men on Monday. The raid was in Homs."
     assert where(text, "Homs") == []

@@ -235,6 +235,27 @@ def test_a_name_listed_between_places_after_a_verb_of_taking_is_a_place(parser):
     assert found == ["Basra"], found
 
 
+def test_straits_gulfs_camps_and_lakes_the_gazetteer_lacks_are_places(parser):
+    text = ("The tanker was seized in the Strait of Hormuz; pirates held it in the Gulf of Aden. Fighters "
+            "overran Camp Speicher near Lake Ziway. Ricki Lake praised the Camp David Accords.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    for name in ("Strait of Hormuz", "Gulf of Aden", "Camp Speicher", "Lake Ziway"):
+        assert name in found, (name, found)
+    assert not any(n.startswith(("Ricki", "Camp David")) for n in found), found
+
+
+def test_groups_and_aid_agencies_named_after_places_are_not_places(parser):
+    text = "Iraqi police captured an al-Qaida in Iraq figure and two Red Cross workers outside Bunia."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert found == ["Bunia"], found
+
+
+def test_a_persian_name_with_a_detached_ezafe_is_one_name(parser):
+    text = "Aid workers were seized in Kabul's Shar-e Naw neighbourhood and in Pul-i Khumri."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert "Shar-e Naw" in found and "Pul-i Khumri" in found and "Naw" not in found, found
+
+
 def test_nationals_are_not_places(parser):
     text = "A Briton, two Danes and a Finn were freed in Turku; Serbs and Croats met in Zagreb."
     found = [t["text"] for t in parser.parse(text)["toponyms"]]

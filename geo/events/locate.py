@@ -99,8 +99,13 @@ _COUNTED = re.compile(rf"^\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|
                       rf"(?:namely|including|such\s+as)\s+(?:the\s+)?$", re.I)
 _BEARING_END = re.compile(rf"(?<!the\s)\b{_DIRECTION}\s+(?:of|from)\s+(?:the\s+)?$", re.I)
 _OWNER = re.compile(r"(?<=\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*['’]s\s+$")
-# "the X neighborhood of Y": X is a part of Y, when Y is the city of note.
-_PART_OF = re.compile(r"^\s+(?:neighbou?rhood|district|quarter|suburb|section|area)\s+of\s+(?:the\s+)?$", re.I)
+# "the X neighborhood of Y", "the Tetovo region of Macedonia": X is a part of Y, when Y is the larger unit.
+_PART_OF = re.compile(r"^\s+(?:neighbou?rhood|district|quarter|suburb|section|area|region)\s+of\s+(?:the\s+)?$",
+                      re.I)
+# A relative clause about the place just before it: "X, whose capture", "X province, where they were".
+_ANTECEDENT = re.compile(r"(?:\s+[a-z]+){0,2}\s*,\s+(?:whose|where(?:\s+[\w'’-]+){0,6}?)\s+$")
+# A relative clause still open: "The suspect, who had been wanted since a bombing in".
+_RELATIVE_OPEN = re.compile(r",\s+(?:who|which|whose)\b[^,;]*$")
 # "70 percent of Bosnia's territory", "Israel's northern border": a part of the place, so the place.
 _PART_OWNED = re.compile(rf"['’]s\s+(?:[a-z][\w-]*\s+)?(?:territory|lands?|soil|borders?|frontier|coast|coastline|"
                          rf"interior|outskirts|countryside|heartland|capital|{_DIRECTION})\b", re.I)
@@ -173,6 +178,9 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     places = _unattributed(text, places)
     after = [p for p in places if p["start"] >= t1]
     before = [p for p in places if p["end"] <= t0]
+    # "Kismayo, whose capture ...", "held in Sadah province, where they were captured": unless the clause
+    # itself says where ("fled to Paraguay, where he was captured in the city of Ciudad del Este")
+    antecedent = before[-1:] if before and _ANTECEDENT.match(text, before[-1]["end"], t0) else []
     hard = _break(_HARD_BREAK, text, t1, s1)
     soft = _break(_SOFT_BREAK, text, t1, hard)
 
@@ -182,6 +190,8 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     here = [p for p in after if p["start"] < soft and _locative(text, p)]
     if here:
         return _list_from(text, here[0], after, soft)
+    if antecedent:
+        return antecedent
     person = _PRONOUN.search(text, s0, s1) is not None
     subjects = passive_subjects(text, t0, before)
     if subjects and not person:
@@ -200,6 +210,8 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     # Set before the verb: "In the village of Jdeideh near Jenin, troops captured ...": the first place
     # of that stretch, the others refine it.
     for p in before:
+        if _RELATIVE_OPEN.search(text, s0, p["start"]) and "," in text[p["end"]:t0]:
+            continue  # "The suspect, who was wanted for a bombing in Kampala, was captured": another event's
         if _locative(text, p):
             listed = _list_from(text, p, before, t0)
             if not _HARD_BREAK.search(text, listed[-1]["end"], t0):
@@ -216,7 +228,7 @@ def _unattributed(text: str, places: list[dict]) -> list[dict]:
         nxt = places[i + 1] if i + 1 < len(places) else None
         if nxt is not None:
             gap = text[p["end"]:nxt["start"]]
-            if _PART_OF.match(gap) and _of_note(nxt) and not _of_note(p):
+            if _PART_OF.match(gap) and _rank(nxt) > _rank(p):
                 skip = i + 1  # "the Adhamiya neighborhood of Baghdad": Adhamiya, the part
             elif _ATTRIBUTIVE.match(gap):
                 continue  # "the Black Sea city of Bartin", "the Baghdad neighborhood of Adhamiya"
@@ -224,8 +236,14 @@ def _unattributed(text: str, places: list[dict]) -> list[dict]:
     return out
 
 
-def _of_note(p: dict) -> bool:
-    return (p.get("feature_code") or "").startswith(("PPLC", "PPLA", "PCL", "ADM"))
+def _rank(p: dict) -> int:
+    """How large a unit a place is, by its kind: a country, a province, a capital, a district or
+    provincial town, anything else."""
+    code = p.get("feature_code") or ""
+    for rank, prefixes in ((4, ("PCL",)), (3, ("ADM1",)), (2, ("PPLC",)), (1, ("PPLA", "ADM2"))):
+        if code.startswith(prefixes):
+            return rank
+    return 0
 
 
 def _object(text: str, t1: int, clause_end: int, after: list[dict]) -> list[dict]:

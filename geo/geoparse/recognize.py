@@ -83,7 +83,8 @@ ENGLISH_ARTICLES = frozenset(f(w) for w in "the a an this that".split() for f in
 INSTITUTIONS = frozenset(
     "Transit Bus Co Company Corp Inc School Schools University College Hospital Police Department Council Board "
     "Court Church Library Museum Center Centre Zoo Prison Jail Authority Commission Chamber Times Post Herald "
-    "Gazette Journal Tribune Observer Club Bank Airport Stadium Mall Market High Symphony Orchestra".split())
+    "Gazette Journal Tribune Observer Club Bank Airport Stadium Mall Market High Symphony Orchestra "
+    "Accord Accords Agreement Treaty Declaration Protocol Convention".split())  # ("Camp David Accords")
 # Dates end a name: "the town of Huddur Tuesday" is Huddur, on a Tuesday.
 DATE_WORDS = frozenset("january february march april may june july august september october november december "
                        "monday tuesday wednesday thursday friday saturday sunday".split())
@@ -358,7 +359,7 @@ class Recognizer:
             found = self._opening_cue(text, tokens, i, j)  # "Kafr Nabl", "Jabal al-Sayyid"
         if not known and found is None:
             return None
-        if not known and ((single and len(f) < 3) or " of " in f" {f} "):
+        if not known and ((single and len(f) < 3) or (" of " in f" {f} " and found.position != "opens")):
             return None  # an unknown name is a run of capitalised words and Arabic particles only
         span = Span(first.start, tokens[j].end, s, f, k, cue=found, tokens=j - i + 1, known=known,
                     sentence_start=sentences.is_start(first.start))
@@ -369,6 +370,8 @@ class Recognizer:
         a capitalised run, holds no institution's word, and no shorter part of it from the start is a
         known name ("Mount Pleasant High School" is a school in Mount Pleasant)."""
         cue = self.cue_opens.get(fold(tokens[i].text))
+        if cue is None and j > i + 1 and tokens[i + 1].text == "of":  # "Strait of Hormuz"
+            cue = self.cue_opens.get(fold(tokens[i].text) + " of")
         if cue is None:
             return None
         n = len(tokens)

@@ -38,7 +38,7 @@ _PARTICLE = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
 # "al-Hader"). Only these can name places, so only these are split into words.
 _REGION = re.compile(
     rf"(?<![\w'’])(?:(?:al|el|ar|as|ash|ad|az|ez|at|an)[ -](?={_CAP}))?{_CAP}[\w'’‘`ʿʾ.]*"
-    rf"(?:[ -](?:{_PARTICLE}[ -]|[ei]-)*{_CAP}[\w'’‘`ʿʾ.]*)*")
+    rf"(?:[ -](?:{_PARTICLE}[ -]|[ei]-)*{_CAP}[\w'’‘`ʿʾ.]*|-[ei] (?={_CAP}))*")  # ("Shar-e Naw")
 
 
 def tokenize_capitalised(text: str) -> list[Token]:

@@ -66,6 +66,7 @@ BEARING_PLACE = Cue("north/south/east/west of", "after", ("P",))
 _KIND_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}?(town|village|city|hamlet|district|suburb|"
                          r"region|province|port)(?=\s*[,.;]|\s+(?:in|on|near|of|about|some|just|located|close|outside|"
                          r"along|north|south|east|west)\b|\s+\d)")
+_POSSESSIVE_INSIDE = re.compile(r"['’]s\b")
 # Names between two places of a list: ", Mahagi and ", ", Suluk, Mabrouka and ".
 _NAME = (r"(?:(?:al|el|Al|El|ad|Ad|ar|as|ash|az|ez)-)?[A-Z][\w'’`-]*"
          r"(?:\s+(?:(?:al|el|ad|ar|bin|de|del)[\s-])?[A-Z][\w'’`-]*){0,3}")
@@ -73,9 +74,11 @@ _ITEM = re.compile(_NAME)
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
 _ITEMS_BETWEEN = re.compile(rf"{_SEP}(?:{_NAME}{_SEP}){{1,2}}")
 _LIST_SEP = re.compile(_SEP)
-_LIST_OPENER = re.compile(r"\b(?:in|at|near|into|toward|towards|from|around|outside|including|between|captured|"
+_LIST_OPENER = re.compile(r"(?:\b(?:in|at|near|into|toward|towards|from|around|outside|between|captured|"
                           r"seized|took|retook|recaptured|overran|stormed|entered|shelled|bombed|hit|struck|attacked|"
-                          r"controls?|controlled|held|holds?)\s+(?:the\s+(?:[a-z][\w-]*\s+){0,2}?(?:of\s+)?)?$")
+                          r"controls?|controlled|held|holds?)\s+(?:the\s+(?:[a-z][\w-]*\s+){0,2}?(?:of\s+)?)?|"
+                          r"\b(?:towns|villages|cities|areas|districts|provinces|regions|countries|states|counties)"
+                          r"\b[^.;]{0,30}?\s+(?:including|such as)\s+)$")  # ("a board including Day, Edwards": no)
 LIST_ITEM = Cue("an item of a list of places", "after", ("P", "A"))
 ENGLISH_ARTICLES = frozenset(f(w) for w in "the a an this that".split() for f in (str, str.capitalize, str.upper))
 # Words that make a capitalised run an institution named after a place: "Springfield Bus Co.",
@@ -146,6 +149,8 @@ class Recognizer:
         self._cue_last_words = {f(w.split()[-1]) for w in self.cue_after for f in (str.capitalize, str.upper)}
         self.cue_before = lexicon.cue_before()
         self.cue_opens = lexicon.cue_opens()
+        # the first words of those cues as written in text ("Kafr", "KAFR", "Gulf"), checked before folding
+        self._opener_forms = {f(w.split()[0]) for w in self.cue_opens for f in (str.capitalize, str.upper)}
 
         def alternation(words) -> str:
             return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
@@ -309,8 +314,7 @@ class Recognizer:
         if not single and first.text in ENGLISH_ARTICLES and (k not in self.keys or (
                 sentences.is_start(first.start) and self._known(text[tokens[i + 1].start:tokens[j].end]))):
             return None  # "The Kweires air base": the article opens the sentence, not the name ("The Hague" does)
-        if not single and k not in self.keys \
-                and any(text.startswith(("'s", "’s"), tokens[m].end) for m in range(i, j)):
+        if not single and k not in self.keys and _POSSESSIVE_INSIDE.search(text, first.start, tokens[j].end):
             return None  # "Kabul's Darulaman Palace": an owner and a place, not one name the gazetteer lacks
         feature = None if single else self._feature_end(tokens, i, j)
         if feature is not None and k not in self.keys:
@@ -369,6 +373,8 @@ class Recognizer:
         """The cue of a generic word that opens the run ("Kafr", "Jabal", "Mount"), when the run is all of
         a capitalised run, holds no institution's word, and no shorter part of it from the start is a
         known name ("Mount Pleasant High School" is a school in Mount Pleasant)."""
+        if tokens[i].text not in self._opener_forms:
+            return None
         cue = self.cue_opens.get(fold(tokens[i].text))
         if cue is None and j > i + 1 and tokens[i + 1].text == "of":  # "Strait of Hormuz"
             cue = self.cue_opens.get(fold(tokens[i].text) + " of")
@@ -537,24 +543,29 @@ class Recognizer:
         if len(spans) < 2:
             return
         ordered = sorted(spans, key=lambda s: s.start)
-        # Only a list of places opened as one: after a preposition of place or a verb of taking ("seized
-        # A, B and C"), not "works by Beethoven, Liszt and ..." or a festival's bands.
-        opened: list[bool] = []
-        for n, sp in enumerate(ordered):
-            chained = n > 0 and _LIST_SEP.fullmatch(text, ordered[n - 1].end, sp.start) is not None
-            opened.append((chained and opened[-1])
-                          or _LIST_OPENER.search(text, max(0, sp.start - 40), sp.start) is not None)
-        ordered = [sp for sp, o in zip(ordered, opened) if o]
-        for s0, s1, s2 in zip(ordered, ordered[1:], ordered[2:]):
+
+        def opened(n: int) -> bool:
+            # Only a list of places opened as one: after a preposition of place or a verb of taking
+            # ("seized A, B and C"), not "works by Beethoven, Liszt and ..." or a festival's bands.
+            while not _LIST_OPENER.search(text, max(0, ordered[n].start - 40), ordered[n].start):
+                if n == 0 or not _LIST_SEP.fullmatch(text, ordered[n - 1].end, ordered[n].start):
+                    return False
+                n -= 1
+            return True
+
+        for n in range(1, len(ordered) - 1):
             # a name the gazetteer knows only loosely, between two items: an item ("Aru, Mahagi and Mongbwalu")
+            s0, s1, s2 = ordered[n - 1], ordered[n], ordered[n + 1]
             if s1.cue is None and _LIST_SEP.fullmatch(text, s0.end, s1.start) \
-                    and _LIST_SEP.fullmatch(text, s1.end, s2.start) and not _named_in_full(text, s1.text):
+                    and _LIST_SEP.fullmatch(text, s1.end, s2.start) and opened(n - 1) \
+                    and not _named_in_full(text, s1.text):
                 s1.cue, s1.in_list = LIST_ITEM, True
         starts = [t.start for t in tokens]
         added = []
-        for s1, s2 in zip(ordered, ordered[1:]):
+        for n in range(len(ordered) - 1):
+            s1, s2 = ordered[n], ordered[n + 1]
             gap = text[s1.end:s2.start]
-            if len(gap) > 80 or not _ITEMS_BETWEEN.fullmatch(gap):
+            if len(gap) > 80 or not _ITEMS_BETWEEN.fullmatch(gap) or not opened(n):
                 continue
             for m in _ITEM.finditer(gap):
                 a, b = s1.end + m.start(), s1.end + m.end()

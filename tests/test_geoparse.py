@@ -256,6 +256,22 @@ def test_a_persian_name_with_a_detached_ezafe_is_one_name(parser):
     assert "Shar-e Naw" in found and "Pul-i Khumri" in found and "Naw" not in found, found
 
 
+def test_a_name_the_gazetteer_lacks_after_in_or_near_is_a_place(parser):
+    text = ("Soldiers captured the rebel commander in Likuangole on Monday and two fighters near Zalambessa, where "
+            "fighting raged. He served in World War I, testified in Bezalambo Court and dined in Ngkwazulu Hall.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert {"Likuangole", "Zalambessa"} <= set(found), found
+    assert found["Likuangole"]["lat"] is None and "in X" in found["Likuangole"]["reason"], found["Likuangole"]
+    assert not any(n.startswith(("World", "Bezalambo", "Ngkwazulu")) for n in found), found
+
+
+def test_a_town_known_by_an_alternate_name_is_found_after_in(parser):
+    # "Haditha" is an alternate name of Hadithah, Iraq (30,000 people): after "in", that town
+    text = "U.S. Marines captured a suspected bomb maker in Haditha on Friday."
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert found["Haditha"]["country"] == "IQ", found
+
+
 def test_nationals_are_not_places(parser):
     text = "A Briton, two Danes and a Finn were freed in Turku; Serbs and Croats met in Zagreb."
     found = [t["text"] for t in parser.parse(text)["toponyms"]]

@@ -67,6 +67,14 @@ _KIND_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}?(town|vill
                          r"region|province|port)(?=\s*[,.;]|\s+(?:in|on|near|of|about|some|just|located|close|outside|"
                          r"along|north|south|east|west)\b|\s+\d)")
 _POSSESSIVE_INSIDE = re.compile(r"['’]s\b")
+# A name the gazetteer lacks after a preposition of place, followed by what follows a place: "in Haditha
+# on Friday", "near Pibor, where".
+_IN_PLACE = re.compile(r"(?<![A-Za-z])(?:in|near|outside)\s+$")
+_PLACE_FOLLOWS = re.compile(r"(?:\s*[,.;:]|\s+(?:on|in|near|and|last|this|early|late|after|before|during|since|"
+                            r"until|when|where|yesterday|today|overnight|province|district|city|town|village|"
+                            r"region|area|camp)\b)")
+IN_PLACE = Cue("in X", "before", ("P",))
+_NOT_IN_PLACE = frozenset("War Battle Hall Chambers Court Class Region Affairs".split())  # "in World War I"
 # Names between two places of a list: ", Mahagi and ", ", Suluk, Mabrouka and ".
 _NAME = (r"(?:(?:al|el|Al|El|ad|Ad|ar|as|ash|az|ez)-)?[A-Z][\w'’`-]*"
          r"(?:\s+(?:(?:al|el|ad|ar|bin|de|del)[\s-])?[A-Z][\w'’`-]*){0,3}")
@@ -135,6 +143,7 @@ class Span:
     name_start: int | None = None
     prefix_dropped: bool = False
     region_of: bool = False  # "Western Afghanistan": looked up as Afghanistan, which must be a country or the like
+    after_in: bool = False  # right after "in", "near" or "outside": "in Haditha"
 
 class Recognizer:
     def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str],
@@ -208,6 +217,8 @@ class Recognizer:
                 i = chosen[1] + 1
             else:
                 i += 1
+        for sp in spans:
+            sp.after_in = _IN_PLACE.search(text, max(0, sp.start - 12), sp.start) is not None
         self._lists(text, tokens, spans, masked, norm, sentences, cont)
         self._between(text, tokens, spans, masked, sentences)
         self._again(text, spans, sentences)
@@ -361,6 +372,13 @@ class Recognizer:
                 return span
         if not known and found is None and not single:
             found = self._opening_cue(text, tokens, i, j)  # "Kafr Nabl", "Jabal al-Sayyid"
+        if not known and found is None and _IN_PLACE.search(text, max(0, first.start - 12), first.start) \
+                and not (j + 1 < len(tokens) and tokens[j + 1].capitalised and tokens[j + 1].sep in (" ", "-")) \
+                and _PLACE_FOLLOWS.match(text, tokens[j].end) and not _named_in_full(text, s) \
+                and not any(t.text in INSTITUTIONS or t.text in _NOT_IN_PLACE for t in tokens[i:j + 1]) \
+                and (j - i < 2 or not self._known(first.text)):
+            # ("Maiduguri Borno State" without its comma: the known names stand; "Boone County" is one)
+            found = IN_PLACE  # "captured a bomb maker in Haditha on Friday"
         if not known and found is None:
             return None
         if not known and ((single and len(f) < 3) or (" of " in f" {f} " and found.position != "opens")):

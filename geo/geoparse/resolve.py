@@ -319,8 +319,10 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
     if s.tokens == 1 and not notable(best):
         if sentence_start and p.country not in focus:
             return False  # "Rival insurgents say...": a capital at a sentence start is no evidence
-        if p.country not in focus and best.matched != fold(p.name):
-            return False  # "Guard" is an alternate name of Guarda; far from the story, ask for the real name
+        if p.country not in focus and best.matched != fold(p.name) and not (s.after_in and p.population >= 10_000):
+            # "Guard" is an alternate name of Guarda; far from the story, ask for the real name ("in Haditha"
+            # names the town of that alternate name, when it is a town of some size)
+            return False
     if best.tier == "exact":
         return True
     # A variant match must look like the name it matched ("Raqa" ~ "Raqqa"; not "Assad" ~ "Al Hajaliyah").

@@ -218,7 +218,8 @@ class Recognizer:
             else:
                 i += 1
         for sp in spans:
-            sp.after_in = _IN_PLACE.search(text, max(0, sp.start - 12), sp.start) is not None
+            if sp.tokens == 1:  # (what resolution asks of one-word names only)
+                sp.after_in = _IN_PLACE.search(text, max(0, sp.start - 12), sp.start) is not None
         self._lists(text, tokens, spans, masked, norm, sentences, cont)
         self._between(text, tokens, spans, masked, sentences)
         self._again(text, spans, sentences)
@@ -370,10 +371,11 @@ class Recognizer:
             if span is not None:
                 span.prefix_dropped = True
                 return span
-        if not known and found is None and not single:
+        if not known and found is None and not single and first.text in self._opener_forms:
             found = self._opening_cue(text, tokens, i, j)  # "Kafr Nabl", "Jabal al-Sayyid"
-        if not known and found is None and _IN_PLACE.search(text, max(0, first.start - 12), first.start) \
+        if not known and found is None \
                 and not (j + 1 < len(tokens) and tokens[j + 1].capitalised and tokens[j + 1].sep in (" ", "-")) \
+                and _IN_PLACE.search(text, max(0, first.start - 12), first.start) \
                 and _PLACE_FOLLOWS.match(text, tokens[j].end) and not _named_in_full(text, s) \
                 and not any(t.text in INSTITUTIONS or t.text in _NOT_IN_PLACE for t in tokens[i:j + 1]) \
                 and (j - i < 2 or not self._known(first.text)):

@@ -156,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         records = records[: args.limit]
     parser = Geoparser(Gazetteer(args.home))
+    array = read_array(DATA)
+    held = load_held_out(HELD_OUT, array)
+    held_texts = {r["text"] for r, _ in held}  # first-pass sentences too: never shown
     everything, relabelled = Score(), Score()
     shown = 0
     t0 = time.perf_counter()
@@ -165,13 +168,13 @@ def main(argv: list[str] | None = None) -> int:
         everything.add(gold, pred)
         if r.get("source") == "RELABEL":
             relabelled.add(gold, pred)
-        if args.show and shown < args.show and gold != pred:
+        if args.show and shown < args.show and gold != pred and r["text"] not in held_texts:
             shown += 1
             g = " ".join(t["text"] for t in r["tokens"] if t["id"] in gold)
             p = " ".join(t["text"] for t in r["tokens"] if t["id"] in pred)
             print(f"- gold [{g}] predicted [{p}]: {r['text'][:160]}")
     ours = Score()
-    for r, gold in load_held_out(HELD_OUT, read_array(DATA)):
+    for r, gold in held:
         ours.add(gold, tokens_in(r, predict(parser, r)))
     held_out = Score()
     for r in load(DATA, others=True)[0]:

@@ -4,11 +4,15 @@ Given the event word ("captured", "shelled", "killed") and the places the geopar
 that event is, in order of preference:
 
 1. what the verb took, when it is a place: "captured the southwestern town of Huddur", "captured Kandahar
-   and nearby Helmand" (its object, and the list that goes on from it);
-2. what was taken, in the passive: "Kisangani was captured", "Eastern Slavonia, the last Serb-held part of
+   and nearby Helmand" (its object, and the list that goes on from it; "two towns, A and B");
+2. where the verb's own clause puts it: "captured in Ramadi", "captured near the P-35 Radar Base";
+3. the place a relative clause around the verb is about: "Kismayo, whose capture ...", "held in Sadah
+   province, where they were captured";
+4. what was taken, in the passive: "Kisangani was captured", "Eastern Slavonia, the last Serb-held part of
    Croatia, was captured";
-3. where the verb's clause puts it: "captured in Ramadi", "captured near the P-35 Radar Base", and failing
-   that a place set before the verb ("In Jdeideh, troops captured ...").
+5. what a seizure at that moment took ("captured 11 Iranians when they overran X"), then a place the
+   rest of the sentence gives the verb ("captured after a gunbattle in Karachi"), and failing that a place
+   set before the verb ("In Jdeideh, troops captured ...").
 
 Not where it came from ("captured East Jerusalem from Jordan"), not a point it is measured from ("50 km
 west of Baghdad"), and not a place in another clause ("... months after militants attacked Rawalpindi").

@@ -371,7 +371,7 @@ class Recognizer:
             if span is not None:
                 span.prefix_dropped = True
                 return span
-        if not known and found is None and not single and first.text in self._opener_forms:
+        if not known and found is None and not single:
             found = self._opening_cue(text, tokens, i, j)  # "Kafr Nabl", "Jabal al-Sayyid"
         if not known and found is None \
                 and not (j + 1 < len(tokens) and tokens[j + 1].capitalised and tokens[j + 1].sep in (" ", "-")) \
@@ -393,7 +393,7 @@ class Recognizer:
         """The cue of a generic word that opens the run ("Kafr", "Jabal", "Mount"), when the run is all of
         a capitalised run, holds no institution's word, and no shorter part of it from the start is a
         known name ("Mount Pleasant High School" is a school in Mount Pleasant)."""
-        if tokens[i].text not in self._opener_forms:
+        if tokens[i].text not in self._opener_forms:  # (most runs: checked before any folding)
             return None
         cue = self.cue_opens.get(fold(tokens[i].text))
         if cue is None and j > i + 1 and tokens[i + 1].text == "of":  # "Strait of Hormuz"
@@ -554,7 +554,6 @@ class Recognizer:
                 by_start[item.start] = item
                 last = item
         spans.extend(added)
-
 
     def _between(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool],
                  sentences: Sentences) -> None:

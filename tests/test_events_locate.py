@@ -127,6 +127,7 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     ("Two journalists were captured when gunmen stormed the town of Ras al-Ain in northern Syria.",
      ("Ras al-Ain", "Syria"), ["Ras al-Ain"]),
     ("When the militants overran Ramadi in May, they captured tanks and artillery.", ("Ramadi",), ["Ramadi"]),
+    ("In May, when the militants overran Ramadi, they captured tanks.", ("Ramadi",), ["Ramadi"]),
     ("Two were captured days after militants stormed the town of Hit.", ("Hit",), []),
     # where the one taken was going, a town named as someone's, "along with"
     ("Two aid workers were captured on a trip to Darfur in 2009.", ("Darfur",), ["Darfur"]),

@@ -46,6 +46,8 @@ _EVENT_OF = re.compile(r"\b(?:invasion|siege|battle|occupation|raids?|assault|of
 _TAKEN_WHEN = re.compile(r"\b(?:when|as)\s+(?:[\w'’.-]+\s+){1,5}?(?:overran|took|seized|captured|stormed|entered|"
                          r"occupied|invaded|retook|recaptured)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
                          r"(?:of\s+(?:the\s+)?)?$", re.I)
+# What may open a sentence before its "when" clause: quotes, or a short time phrase ("In June, when ...").
+_OPENING = re.compile(r"[\s\"“'‘]*(?:(?:In|On|Last|Earlier|Later|Then)\b[^,;.]{0,20},\s*)?")
 # "on a trip to X", "after going to the southern town of X", "after fleeing to neighbouring X": where
 # the one it happened to was going.
 _TRIP_TO = re.compile(r"\b(?:trip|visit|journey|going|went|travell?ing|travell?ed|fleeing|fled|flee|escaping|"
@@ -205,7 +207,7 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     taken = [p for p in after if soft <= p["start"] < hard
              and _TAKEN_WHEN.search(text, max(soft, p["start"] - 120), p["start"])]
     taken += [p for p in before if (m := _TAKEN_WHEN.search(text, s0, p["start"])) is not None
-              and not text[s0:m.start()].strip(" \"“'‘")]
+              and _OPENING.fullmatch(text, s0, m.start())]
     if taken:
         return _list_from(text, taken[0], places, hard)
     there = [p for p in after if soft <= p["start"] < hard and _locative(text, p)]

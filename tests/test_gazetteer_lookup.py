@@ -103,6 +103,16 @@ def test_a_lookup_without_alternate_names_matches_the_same_places(sy_home):
     assert "Halab" in aleppo.alternatenames or "Ḩalab" in aleppo.alternatenames, aleppo.alternatenames[:20]
 
 
+def test_a_city_known_by_a_name_outranks_a_hamlet_whose_own_name_it_is(default_home):
+    gaz = Gazetteer(default_home)
+    # English news spells these cities the way small places elsewhere are named in their own records
+    for name, country in (("Jenin", "PS"), ("Basra", "IQ"), ("Derna", "LY")):
+        best = gaz.lookup(name, limit=3)[0]
+        assert best.place.country == country and best.place.population > 20_000, (name, best)
+    # without a city that dwarfs it, a place's own name still ranks first
+    assert gaz.lookup("Tall Qarah", limit=1)[0].place.country == "SY"
+
+
 def test_no_fuzzy_matching_of_short_names(sy_home):
     gaz = Gazetteer(sy_home)
     assert all(m.tier != "fuzzy" for m in gaz.lookup("Babx", limit=20))

@@ -49,6 +49,8 @@ MAX_ATTACHED = 9  # SQLite allows 10 attached databases by default
 # so a few suffice; distance or admin context can promote a small place, so more are scored then.
 CANDIDATES = 6
 CANDIDATES_IN_CONTEXT = 40
+# A place of this population makes the primary-name bonus of places a twentieth its size or less void.
+DWARFING_POPULATION = 20_000
 
 
 def importance(fclass: str, fcode: str, population: int, *, whole_population: bool = False) -> float:
@@ -230,6 +232,12 @@ class Gazetteer:
         towns = {(r[7], r[8]) for _, r, tier, _, _ in scored if tier == "exact" and r[5] == "P"}
         scored = [self._score(m[1], qfold, near, admin1, None, province_alone=True)
                   if m[2] == "exact" and m[1][6] == "ADM1" and (m[1][7], m[1][8]) not in towns else m for m in scored]
+        # A hamlet whose own name is the query does not outrank, by that alone, a city of some size the
+        # name also means: "Jenin" is the Palestinian city (Janīn) before a Polish village called Jenin.
+        biggest = max((r[9] or 0 for _, r, tier, _, _ in scored if tier == "exact" and r[5] == "P"), default=0)
+        if biggest >= DWARFING_POPULATION:
+            scored = [self._score(m[1], qfold, near, admin1, None, dwarfed=True)
+                      if m[2] == "exact" and (m[1][9] or 0) * 20 < biggest else m for m in scored]
         if fuzzy and not scored and len(qfold) >= FUZZY_MIN_CHARS and len(qkey) >= 4:
             scored = self._fuzzy(qfold, qkey, near, country, admin1, columns)
         best: dict[str, tuple] = {}
@@ -292,7 +300,7 @@ class Gazetteer:
         return [(*r[:-1], names[r[-1]]) for r in rows]
 
     def _score(self, r: tuple, qfold: str, near, admin1, fuzzy_sim: float | None, *,
-               province_alone: bool = False) -> tuple:
+               province_alone: bool = False, dwarfed: bool = False) -> tuple:
         """(score, row, tier, distance, reasons) of a candidate row; Match objects are built for the best only."""
         (_, gid, pname, lat, lon, fclass, fcode, cc, adm1, pop, source_id, _, _, mfold, source) = r
         curated = source == DEFAULT_SOURCE and bool(source_id)  # see embedded.build_default
@@ -305,7 +313,8 @@ class Gazetteer:
         # Curated names are all verified names of their place, so each counts as primary. A province's own
         # name earns nothing over its capital's: bare, "Dayr az Zawr" or "Hamah" mean the city.
         primary = 1.0 if (curated or province_alone
-                          or (mfold == fold(pname) and not (fclass == "A" and fcode != "PCLI"))) else 0.0
+                          or (mfold == fold(pname) and not (fclass == "A" and fcode != "PCLI")
+                              and not dwarfed)) else 0.0
         total = 0.35 * sim + 0.1 * primary + 0.35 * importance(fclass or "", fcode or "", pop or 0,
                                                                whole_population=province_alone)
         weight = 0.8

@@ -298,6 +298,7 @@ class _Build:
             return
         parser = self.parser()
         t_last = time.monotonic()
+        unplaced: dict[str, int] = {}  # events whose place no gazetteer here has: kept, but not on the map
         for i, p in enumerate(pending, 1):
             try:
                 parsed = parser.parse(p.document.text, **p.document.meta())
@@ -307,9 +308,19 @@ class _Build:
                 continue
             store.save_parse(p.key, parsed, fingerprint)
             self.result.parsed += 1
+            for e in parsed.get("events") or ():
+                if e.get("place", {}).get("lat") is None:
+                    name = e["place"].get("text") or "?"
+                    unplaced[name] = unplaced.get(name, 0) + 1
             if self.progress and time.monotonic() - t_last > PROGRESS_EVERY_S:
                 t_last = time.monotonic()
                 print(f"parsed {i:,}/{len(pending):,} documents", file=sys.stderr, flush=True)
+        if unplaced:
+            names = sorted(unplaced, key=lambda n: (-unplaced[n], n))
+            shown = ", ".join(names[:12]) + (f" and {len(names) - 12:,} more" if len(names) > 12 else "")
+            self.warn(f"{sum(unplaced.values()):,} events name places no gazetteer here has, so the map "
+                      f"leaves them out (they are in the store and in `geo parse` output): {shown}; "
+                      "add them to a gazetteer (`geo gazetteer import`) to map them")
 
     # -------------------------------------------------------------------------------------- render
 

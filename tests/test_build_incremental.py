@@ -222,6 +222,20 @@ def test_status_json_records_the_run(tmp_path, default_home):
     assert st["as_of"] == "2016-08-12" and st["maps_redrawn"] is True
 
 
+def test_events_at_places_no_gazetteer_has_are_reported_not_dropped_in_silence(tmp_path, default_home):
+    src, out = tmp_path / "news", tmp_path / "maps"
+    article(src, "a", "Islamic State fighters captured Kafr Zubeidiyeh and Manbij on Friday.\n", "2016-08-12")
+    result = build(default_home, src, "--out", out)
+    warnings = status(out)["warnings"]
+    assert any("1 events name places no gazetteer here has" in w and "Kafr Zubeidiyeh" in w for w in warnings), \
+        warnings
+    assert "Kafr Zubeidiyeh" in result.output
+    assert list(control(out)) == ["Manbij"]  # the placed one is drawn
+    # a second run with nothing new warns no more
+    build(default_home, src, "--out", out)
+    assert status(out)["warnings"] == []
+
+
 # ---------------------------------------------------------------------------------------------- geo.toml
 
 

@@ -257,7 +257,7 @@ def test_the_event_location_benchmark_reads_its_gold_spans_right():
 
 
 def test_the_held_out_relabels_point_at_their_sentences_and_names():
-    """Every row of bench/data/event_location_heldout.jsonl names its sentence (by index, checked by
+    """Every row of bench/data/event_location_heldout.jsonl (and heldout2) names its sentence (by index, checked by
     SHA-1) and spans that read the names written beside them."""
     import importlib.util
 
@@ -267,11 +267,16 @@ def test_the_held_out_relabels_point_at_their_sentences_and_names():
     spec = importlib.util.spec_from_file_location("event_location", TESTS.parent / "bench" / "event_location.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    rows = bench.load_held_out(bench.HELD_OUT, bench.read_array(data))  # raises on any mismatch
-    assert len(rows) == 138
-    assert all(r["text"][slice(*r["_verb"])].lower() in bench.TRIGGERS for r, _ in rows)
-    labelled = [gold for _, gold in rows if gold]
-    assert 80 < len(labelled) < 138  # some sentences give no place, most give one
+    array = bench.read_array(data)
+    first = bench.load_held_out(bench.HELD_OUT, array)  # raises on any mismatch
+    second = bench.load_held_out(bench.HELD_OUT_2, array)
+    for rows in (first, second):
+        assert len(rows) == 138
+        assert all(r["text"][slice(*r["_verb"])].lower() in bench.TRIGGERS for r, _ in rows)
+        labelled = [gold for _, gold in rows if gold]
+        assert 80 < len(labelled) < 138  # some sentences give no place, most give one
+    # two draws from one pool, without a sentence in common
+    assert not {r["text"] for r, _ in first} & {r["text"] for r, _ in second}
 
 
 def test_the_projects_own_sentences_are_read_as_labelled(default_home):

@@ -155,6 +155,27 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     ("The army captured Homs from the rebels, and the West Bank was calm.", ("Homs", "West Bank"), ["Homs"]),
     # a time, not a place: "in the opening days of the X war"
     ("The Croats were captured in the opening days of the Bosnian war.", ("Bosnian",), []),
+    # "the <place> borough/state of <name>": the name after "of" is meant
+    ("Agents captured the fugitive in the Chicago borough of Eastfield on Monday.", ("Chicago", "Eastfield"),
+     ["Eastfield"]),
+    ("Police in the northern Mexico state of Durango captured 40 migrants.", ("Mexico", "Durango"), ["Durango"]),
+    # a share of a place as the object
+    ("The insurgents have captured more than half of Chad since March.", ("Chad",), ["Chad"]),
+    ("Rebels captured less than a third of Darfur.", ("Darfur",), ["Darfur"]),
+    # "as well as" goes on with a list
+    ("Troops captured the airfield of Bihac as well as Cazin and Kljuc.", ("Bihac", "Cazin", "Kljuc"),
+     ["Bihac", "Cazin", "Kljuc"]),
+    # a place that names the kind of place taken: "the X refugee camp"
+    ("Soldiers captured the centre of the Balata refugee camp overnight.", ("Balata",), ["Balata"]),
+    ("Soldiers captured the Balata leaders overnight.", ("Balata",), []),
+    # the participle after the place it describes, with no object of its own
+    ("Syria demands the return of the Shebaa Hills captured from it in 1982.", ("Shebaa Hills",),
+     ["Shebaa Hills"]),
+    ("The settlers left Rafah, captured 30 years ago, in August.", ("Rafah",), ["Rafah"]),
+    # ... not the subject of an active verb, nor a country in a zero relative ("land Israel captured")
+    ("Syria captured 20 soldiers in the raid.", ("Syria",), []),
+    ("They farm land Jordan captured from Syria decades ago.", ("Jordan", "Syria"), []),
+    ("They showed the rifles Iran captured from the smugglers.", ("Iran",), []),
 ])
 def test_the_place_of_a_capture(text, names, expected):
     assert where(text, *names) == expected

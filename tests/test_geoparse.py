@@ -452,3 +452,17 @@ def test_a_town_of_note_that_opens_an_institutions_name_is_a_place(parser):
     found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
     assert found["Gainesville"]["country"] == "US", found
     assert "Supreme" not in found and "Carnegie" not in found  # no hamlet called Supreme or Carnegie
+
+
+def test_a_name_that_only_spells_like_a_far_place_is_still_a_place_by_its_context(parser):
+    # "Palaikkuli", "Burdhubo" and "Manerplaw" are no places of the gazetteer, but loose spellings of some
+    # (Palakollu, Bur Dubai, ...): the words around them say they are places all the same, left unplaced
+    text = ("A small area was captured in Palaikkuli. The militants captured Burdhubo from the government forces "
+            "on Monday. The army took the headquarters at Manerplaw in January.")
+    found = {t["text"]: t for t in parser.parse(text)["toponyms"]}
+    assert {"Palaikkuli", "Burdhubo", "Manerplaw"} <= set(found), found
+    assert all(found[n]["lat"] is None for n in ("Palaikkuli", "Burdhubo", "Manerplaw")), found
+    assert "'taken from'" in found["Burdhubo"]["reason"] and "'in X'" in found["Palaikkuli"]["reason"], found
+    # a man taken by a side, or a name that is no more than a loose spelling, stays unlisted
+    text = "The militants captured Burdhubo on Monday. Burdhubo was freed by the government forces."
+    assert [t["text"] for t in parser.parse(text)["toponyms"]] == [], parser.parse(text)["toponyms"]

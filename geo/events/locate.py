@@ -76,7 +76,8 @@ _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 # extractor and this module; the geoparser's cues are in geo/geoparse/data/cues.tsv.)
 PLACE_NOUN = (r"(?:towns?|villages?|city|cities|capital|bases?|airbase|locality|localities|districts?|provinces?|"
               r"regions?|areas?|airports?|islands?|ports?|camps?|strongholds?|hills?|hilltops?|mountains?|"
-              r"neighbou?rhoods?|quarters?|suburbs?|hamlets?|crossings?|dams?|fields?|farms|schools?|academy|"
+              r"neighbou?rhoods?|quarters?|suburbs?|boroughs?|states?|counties|county|communes?|municipality|hamlets?|"
+              r"crossings?|dams?|fields?|farms|schools?|academy|"
               r"factory|plant|station|checkpoints?|positions?|outposts?|hometown|birthplace)")
 # Between a list's items: "A, B and nearby C", "A and the town of B", "in A, and in the city of B",
 # "A, including the walled B", "the A camp and the neighbouring B district". A bare comma takes a name
@@ -154,7 +155,16 @@ _HARD_BREAK = re.compile(
     r"remain|remains|remained|then)\b|"
     r"\b(?:vow|vowed|vows|plan|plans|planned|threaten|threatened|hope|hoped|try|tried|seek|sought|want|wants|"
     r"wanted|aim|aims|aimed)\s+to\b", re.I)
-_SOFT_BREAK = re.compile(r"\b(?:after|before|when|while|as|because|until|since|during)\b", re.I)
+# What follows a place that names a place of some kind: "X camp", "the X refugee camp", "X air base".
+_NAMES_PLACE_NOUN = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,2}}?{PLACE_NOUN}\b")
+# A participle after the place it describes: nothing or a comma between them, and no object after it.
+_PARTICIPLE_GAP = re.compile(r"\s+|\s*,\s*")
+_NO_OBJECT = re.compile(r"\s*(?:[,.]|$)|\s+(?:from|by|in|during|on|at(?!\s+least)|after|since|last|earlier|"
+                        r"\d+\s+(?:years|months|weeks|days)\s+ago)\b")
+_ZERO_RELATIVE = re.compile(r"\b(?:land|lands|territory|territories|areas?|parts?|what|that|which)\s+$", re.I)
+_SOFT_BREAK = re.compile(r"\b(?:after|before|when|while|(?<!well\s)as(?!\s+well\s+as)|because|until|since|during)\b",
+                         re.I)  # ("A as well as B" is a list)
+_MORE_THAN = re.compile(r"\b(?:more|less|fewer|other)\s+than\b", re.I)
 MAX_OBJECT_GAP = 60  # characters between the verb and its object
 MAX_OBJECT_WORDS = 6
 
@@ -202,6 +212,8 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
     subjects = passive_subjects(text, t0, before)
     if subjects and not person:
         return subjects
+    if not person and before and _participle_of(text, before[-1], t0, t1):
+        return [before[-1]]
     # "captured 11 Iranians when they overran the city of X", "When Hamas overran X, ... it captured":
     # the place a seizure at that moment took.
     taken = [p for p in after if soft <= p["start"] < hard
@@ -223,6 +235,15 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
             if not _HARD_BREAK.search(text, listed[-1]["end"], t0):
                 return listed
     return subjects
+
+
+def _participle_of(text: str, p: dict, t0: int, t1: int) -> bool:
+    """The verb is a participle describing the place right before it, with no object of its own: "the
+    Golan Heights captured from Syria in 1967", "Gaza, captured 38 years ago" (not "land Israel captured
+    from Syria", whose subject is the country)."""
+    return _PARTICIPLE_GAP.fullmatch(text, p["end"], t0) is not None and _NO_OBJECT.match(text, t1) is not None \
+        and not (p.get("feature_code") or "").startswith("PCL") \
+        and not _ZERO_RELATIVE.search(text, max(0, p["start"] - 30), p["start"]) and not _locative(text, p)
 
 
 def _unattributed(text: str, places: list[dict]) -> list[dict]:
@@ -277,7 +298,7 @@ def _verb_object(text: str, t1: int, clause_end: int, after: list[dict]) -> list
     gap_words = re.sub(rf"\b{PLACE_NOUN},\s*$", "", gap, flags=re.I)
     if len(gap) > MAX_OBJECT_GAP or not re.fullmatch(r"[\s\w’'-]*", gap_words):
         return []
-    words = gap.lower().split()
+    words = _MORE_THAN.sub(" ", gap).lower().split()  # "captured more than half of X"
     if len(words) > MAX_OBJECT_WORDS or any(w in _NOT_OBJECT for w in words) or _MEASURED_FROM.search(gap):
         return []
     if _AT.search(gap) and not re.search(r"\bof\s+(?:the\s+)?$", gap, re.I):
@@ -288,7 +309,7 @@ def _verb_object(text: str, t1: int, clause_end: int, after: list[dict]) -> list
     # "captured new US champion Bernard Williams": a modifier; "captured western Afghanistan bordering
     # Iran": the place.
     if follower and follower.group(1) not in _AFTER_OBJECT and not follower.group(1).endswith("ing") \
-            and not re.fullmatch(PLACE_NOUN, follower.group(1)):
+            and not _NAMES_PLACE_NOUN.match(text, first["end"]):
         return []
     return _list_from(text, first, after, clause_end)
 

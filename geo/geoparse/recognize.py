@@ -69,11 +69,19 @@ _KIND_AFTER = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,2}?(town|vill
 _POSSESSIVE_INSIDE = re.compile(r"['’]s\b")
 # A name the gazetteer lacks after a preposition of place, followed by what follows a place: "in Haditha
 # on Friday", "near Pibor, where".
-_IN_PLACE = re.compile(r"(?<![A-Za-z])(?:in|near|outside)\s+$")
+_IN_PLACE = re.compile(r"(?<![A-Za-z])(?:in|near|outside|(?:headquarters|base|camp|garrison|airport|prison|port|"
+                       r"stronghold|outpost|crossing)\s+at)\s+$")
 _PLACE_FOLLOWS = re.compile(r"(?:\s*[,.;:]|\s+(?:on|in|near|and|last|this|early|late|after|before|during|since|"
                             r"until|when|where|yesterday|today|overnight|province|district|city|town|village|"
                             r"region|area|camp)\b)")
 IN_PLACE = Cue("in X", "before", ("P",))
+# "captured Burdhubo from the government forces": what a seizure took from an armed side is a place.
+_TAKEN_BEFORE = re.compile(r"\b(?:captured?|captures|capturing|seized?|seizes|seizing|took|taken?|takes|taking|"
+                           r"retook|retaken|recaptured?|overran|overrun|wrested|wrest)\s+$", re.I)
+_FROM_SIDE = re.compile(r"\s+from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:rebels?|insurgents?|militants?|forces|troops|"
+                        r"army|government|regime|fighters|jihadists|guerrillas|militias?|Islamists|Taliban|"
+                        r"separatists|opposition|Islamic State|IS|ISIS|ISIL|Daesh)\b")
+TAKEN_FROM = Cue("taken from", "before", ("P",))
 _NOT_IN_PLACE = frozenset("War Battle Hall Chambers Court Class Region Affairs".split())  # "in World War I"
 # Names between two places of a list: ", Mahagi and ", ", Suluk, Mabrouka and ".
 _NAME = (r"(?:(?:al|el|Al|El|ad|Ad|ar|as|ash|az|ez)-)?[A-Z][\w'’`-]*"
@@ -375,12 +383,12 @@ class Recognizer:
             found = self._opening_cue(text, tokens, i, j)  # "Kafr Nabl", "Jabal al-Sayyid"
         if not known and found is None \
                 and not (j + 1 < len(tokens) and tokens[j + 1].capitalised and tokens[j + 1].sep in (" ", "-")) \
-                and _IN_PLACE.search(text, max(0, first.start - 12), first.start) \
-                and _PLACE_FOLLOWS.match(text, tokens[j].end) and not _named_in_full(text, s) \
+                and (cue := context_cue(text, first.start, tokens[j].end)) is not None \
+                and not _named_in_full(text, s) \
                 and not any(t.text in INSTITUTIONS or t.text in _NOT_IN_PLACE for t in tokens[i:j + 1]) \
                 and (j - i < 2 or not self._known(first.text)):
             # ("Maiduguri Borno State" without its comma: the known names stand; "Boone County" is one)
-            found = IN_PLACE  # "captured a bomb maker in Haditha on Friday"
+            found = cue  # "captured a bomb maker in Haditha on Friday"
         if not known and found is None:
             return None
         if not known and ((single and len(f) < 3) or (" of " in f" {f} " and found.position != "opens")):
@@ -600,6 +608,27 @@ class Recognizer:
                 added.append(Span(a, b, phrase, f, key, cue=LIST_ITEM, tokens=len(phrase.split()),
                                   known=key in self.keys, sentence_start=sentences.is_start(a)))
         spans.extend(added)
+
+
+def context_cue(text: str, start: int, end: int) -> Cue | None:
+    """What the words around a name the gazetteer lacks say it is a place: "captured a bomb maker in
+    Haditha on Friday", "the headquarters at Manerplaw.", "captured Burdhubo from the government forces"."""
+    if _IN_PLACE.search(text, max(0, start - 24), start) and _PLACE_FOLLOWS.match(text, end):
+        return IN_PLACE
+    if _TAKEN_BEFORE.search(text, max(0, start - 14), start) and _FROM_SIDE.match(text, end):
+        return TAKEN_FROM
+    return None
+
+
+def placed_by_context(text: str, span: Span) -> Cue | None:
+    """``context_cue`` for a name the recognizer took as known, whose every candidate resolution turned
+    down: still a place, though not one the gazetteer has ("captured in Palaikkuli", which only spells
+    like Palakollu, India). Not a word of a person's or an institution's name."""
+    if span.in_name or span.cue is not None or _named_in_full(text, span.text):
+        return None
+    if any(w in INSTITUTIONS or w in _NOT_IN_PLACE for w in span.text.split()):
+        return None
+    return context_cue(text, span.start, span.end)
 
 
 def _named_in_full(text: str, name: str) -> bool:

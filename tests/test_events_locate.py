@@ -175,10 +175,22 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     # ... not the subject of an active verb, nor a country in a zero relative ("land Israel captured")
     ("Syria captured 20 soldiers in the raid.", ("Syria",), []),
     ("They farm land Jordan captured from Syria decades ago.", ("Jordan", "Syria"), []),
-    ("They showed the rifles Iran captured from the smugglers.", ("Iran",), []),
+    # the place the subject is given, right before the verb, before a place past a break
+    ("Fighters in northern Mali captured a convoy while soldiers patrolled in Bamako.", ("Mali", "Bamako"),
+     ["Mali"]),
+    ("Police in Homs and Hama captured 30 suspects after raids in Damascus.", ("Homs", "Hama", "Damascus"),
+     ["Homs", "Hama"]),
+    ("Police captured 30 suspects after raids in Damascus.", ("Damascus",), ["Damascus"]),
 ])
 def test_the_place_of_a_capture(text, names, expected):
     assert where(text, *names) == expected
+
+
+def test_a_country_before_the_verb_is_its_subject_not_what_a_participle_describes():
+    text = "They showed the rifles Iran captured from the smugglers."
+    assert where(text, "Iran", codes={"Iran": "PCLI"}) == []
+    text = "They showed the Shebaa Hills captured from the smugglers."
+    assert where(text, "Shebaa Hills") == ["Shebaa Hills"]
 
 
 def test_a_place_followed_by_its_country_is_one_place():

@@ -6,6 +6,8 @@ import csv
 import json
 import sqlite3
 
+import pytest
+
 from geo.gazetteer.importer import import_file
 from geo.gazetteer.index import read_meta
 from geo.gazetteer.lookup import Gazetteer
@@ -242,3 +244,13 @@ def test_the_default_knows_the_worlds_provinces(default_home):
         assert adm1, (name, [(m.place.name, m.place.feature_code) for m in top])
         assert country is None or adm1[0].place.country == country
         assert adm1[0].place.id.startswith("geonames:")
+
+
+@pytest.mark.parametrize("name, country", [
+    ("Kosovo", "XK"),  # a country the countryinfo package lacks: from gazetteer/curated.tsv
+    ("Republic of Congo", "CG"),  # news names of the two Congos: gazetteer/country_aliases.tsv
+    ("Congo-Kinshasa", "CD"),
+])
+def test_countries_news_names_are_found_as_countries(default_home, name, country):
+    top = Gazetteer(default_home).lookup(name)[0]
+    assert (top.place.feature_code, top.place.country) == ("PCLI", country), top

@@ -162,6 +162,8 @@ _PARTICIPLE_GAP = re.compile(r"\s+|\s*,\s*")
 _NO_OBJECT = re.compile(r"\s*(?:[,.]|$)|\s+(?:from|by|in|during|on|at(?!\s+least)|after|since|last|earlier|"
                         r"\d+\s+(?:years|months|weeks|days)\s+ago)\b")
 _ZERO_RELATIVE = re.compile(r"\b(?:land|lands|territory|territories|areas?|parts?|what|that|which)\s+$", re.I)
+# Between a subject's place and the verb: "Police in Kirkuk captured", "Rebels in X province have captured".
+_SUBJECT_AT = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that)\b)[a-z][\w-]*){0,2}?(?:\s+(?:have|has|had))?\s+")
 _SOFT_BREAK = re.compile(r"\b(?:after|before|when|while|(?<!well\s)as(?!\s+well\s+as)|because|until|since|during)\b",
                          re.I)  # ("A as well as B" is a list)
 _MORE_THAN = re.compile(r"\b(?:more|less|fewer|other)\s+than\b", re.I)
@@ -222,6 +224,11 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
               and _OPENING.fullmatch(text, s0, m.start())]
     if taken:
         return _list_from(text, taken[0], places, hard)
+    # "Rebels in southern Rwanda captured a town ... while ... in Kigali": the place the subject is
+    # given, right before the verb, before one past a break.
+    for p in before[-1:]:
+        if _SUBJECT_AT.fullmatch(text, p["end"], t0) and _locative(text, first := _first_of_list(text, p, before)):
+            return _list_from(text, first, before, t0)
     there = [p for p in after if soft <= p["start"] < hard and _locative(text, p)]
     if there:
         return _list_from(text, there[0], after, hard)
@@ -235,6 +242,14 @@ def event_places(text: str, toponyms: Iterable[dict], trigger: tuple[int, int], 
             if not _HARD_BREAK.search(text, listed[-1]["end"], t0):
                 return listed
     return subjects
+
+
+def _first_of_list(text: str, p: dict, before: list[dict]) -> dict:
+    """The first place of the list that ends with ``p``: "in Homs and Hama captured" -> Homs."""
+    k = next(i for i, q in enumerate(before) if q is p)
+    while k > 0 and LIST_GAP.match(text[before[k - 1]["end"]:before[k]["start"]]):
+        k -= 1
+    return before[k]
 
 
 def _participle_of(text: str, p: dict, t0: int, t1: int) -> bool:

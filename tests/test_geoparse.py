@@ -463,6 +463,10 @@ def test_a_name_that_only_spells_like_a_far_place_is_still_a_place_by_its_contex
     assert {"Palaikkuli", "Burdhubo", "Manerplaw"} <= set(found), found
     assert all(found[n]["lat"] is None for n in ("Palaikkuli", "Burdhubo", "Manerplaw")), found
     assert "'taken from'" in found["Burdhubo"]["reason"] and "'in X'" in found["Palaikkuli"]["reason"], found
+    # the last item of a list taken from a side, and a waterway the gazetteer lacks
+    text = "They hope to capture Hayyan and Bayyanoun from the Islamist rebels, near the Shatt al-Arab waterway."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert "Bayyanoun" in found and "Shatt al-Arab" in found, found
     # a man taken by a side, or a name that is no more than a loose spelling, stays unlisted
     text = "The militants captured Burdhubo on Monday. Burdhubo was freed by the government forces."
     assert [t["text"] for t in parser.parse(text)["toponyms"]] == [], parser.parse(text)["toponyms"]

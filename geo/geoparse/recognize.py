@@ -77,7 +77,10 @@ _PLACE_FOLLOWS = re.compile(r"(?:\s*[,.;:]|\s+(?:on|in|near|and|last|this|early|
 IN_PLACE = Cue("in X", "before", ("P",))
 # "captured Burdhubo from the government forces": what a seizure took from an armed side is a place.
 _TAKEN_BEFORE = re.compile(r"\b(?:captured?|captures|capturing|seized?|seizes|seizing|took|taken?|takes|taking|"
-                           r"retook|retaken|recaptured?|overran|overrun|wrested|wrest)\s+$", re.I)
+                           r"retook|retaken|recaptured?|overran|overrun|wrested|wrest)\s+"
+                           # ("captured Hayyan and Bayyanoun from the rebels": the list's last item too)
+                           r"(?-i:(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}(?:\s*,\s*(?:and\s+)?|\s+and\s+)){0,4})$",
+                           re.I)
 _FROM_SIDE = re.compile(r"\s+from\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}?(?:rebels?|insurgents?|militants?|forces|troops|"
                         r"army|government|regime|fighters|jihadists|guerrillas|militias?|Islamists|Taliban|"
                         r"separatists|opposition|Islamic State|IS|ISIS|ISIL|Daesh)\b")
@@ -615,7 +618,7 @@ def context_cue(text: str, start: int, end: int) -> Cue | None:
     Haditha on Friday", "the headquarters at Manerplaw.", "captured Burdhubo from the government forces"."""
     if _IN_PLACE.search(text, max(0, start - 24), start) and _PLACE_FOLLOWS.match(text, end):
         return IN_PLACE
-    if _TAKEN_BEFORE.search(text, max(0, start - 14), start) and _FROM_SIDE.match(text, end):
+    if _FROM_SIDE.match(text, end) and _TAKEN_BEFORE.search(text, max(0, start - 90), start):
         return TAKEN_FROM
     return None
 

@@ -242,6 +242,10 @@ def test_straits_gulfs_camps_and_lakes_the_gazetteer_lacks_are_places(parser):
     for name in ("Strait of Hormuz", "Gulf of Aden", "Camp Speicher", "Lake Ziway"):
         assert name in found, (name, found)
     assert not any(n.startswith(("Ricki", "Camp David")) for n in found), found
+    # an adjective of nationality before a feature word: the sea, though its words spell like far villages
+    text = "A frigate captured two skiffs in the Arabian Sea; trawlers fished the Irish Sea."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert found == ["Arabian Sea", "Irish Sea"], found
 
 
 def test_groups_and_aid_agencies_named_after_places_are_not_places(parser):

@@ -340,7 +340,10 @@ class Recognizer:
         if not single and k not in self.keys and _POSSESSIVE_INSIDE.search(text, first.start, tokens[j].end):
             return None  # "Kabul's Darulaman Palace": an owner and a place, not one name the gazetteer lacks
         feature = None if single else self._feature_end(tokens, i, j)
-        if feature is not None and k not in self.keys:
+        if feature is not None and (k not in self.keys or (
+                fold(first.text) in self.lx.demonyms and not self._exact(s))):
+            # ("Arabian Sea", "Irish Sea": an adjective and a feature word, only loose spellings of far
+            # villages; the feature word decides)
             words, cue = feature
             prefix = text[first.start:tokens[j - words].end]
             bare = fold_many([prefix])[0]

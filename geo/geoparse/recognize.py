@@ -630,11 +630,13 @@ def placed_by_context(text: str, span: Span) -> Cue | None:
     """``context_cue`` for a name the recognizer took as known, whose every candidate resolution turned
     down: still a place, though not one the gazetteer has ("captured in Palaikkuli", which only spells
     like Palakollu, India). Not a word of a person's or an institution's name."""
-    if span.in_name or span.cue is not None or _named_in_full(text, span.text):
+    if span.in_name or span.cue is not None:
         return None
-    if any(w in INSTITUTIONS or w in _NOT_IN_PLACE for w in span.text.split()):
+    cue = context_cue(text, span.start, span.end)
+    if cue is None or any(w in INSTITUTIONS or w in _NOT_IN_PLACE for w in span.text.split()) \
+            or _named_in_full(text, span.text):  # (last: a search of the whole text)
         return None
-    return context_cue(text, span.start, span.end)
+    return cue
 
 
 def _named_in_full(text: str, name: str) -> bool:

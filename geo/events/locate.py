@@ -9,10 +9,12 @@ that event is, in order of preference:
 3. the place a relative clause around the verb is about: "Kismayo, whose capture ...", "held in Sadah
    province, where they were captured";
 4. what was taken, in the passive: "Kisangani was captured", "Eastern Slavonia, the last Serb-held part of
-   Croatia, was captured";
-5. what a seizure at that moment took ("captured 11 Iranians when they overran X"), then a place the
-   rest of the sentence gives the verb ("captured after a gunbattle in Karachi"), and failing that a place
-   set before the verb ("In Jdeideh, troops captured ...").
+   Croatia, was captured"; or the place a participle right after it describes ("the Golan Heights
+   captured from Syria");
+5. what a seizure at that moment took ("captured 11 Iranians when they overran X"), the place the subject
+   is given right before the verb ("Police in Homs captured ..."), then a place the rest of the sentence
+   gives the verb ("captured after a gunbattle in Karachi"), and failing that a place set before the
+   verb ("In Jdeideh, troops captured ...").
 
 Not where it came from ("captured East Jerusalem from Jordan"), not a point it is measured from ("50 km
 west of Baghdad"), and not a place in another clause ("... months after militants attacked Rawalpindi").

@@ -181,6 +181,8 @@ def where(text: str, *names: str, verb: str = "captured", codes: dict[str, str] 
     ("Police in Homs and Hama captured 30 suspects after raids in Damascus.", ("Homs", "Hama", "Damascus"),
      ["Homs", "Hama"]),
     ("Police captured 30 suspects after raids in Damascus.", ("Damascus",), ["Damascus"]),
+    ("Officials in Homs said they captured 30 suspects after raids in Damascus.", ("Homs", "Damascus"),
+     ["Damascus"]),
 ])
 def test_the_place_of_a_capture(text, names, expected):
     assert where(text, *names) == expected

@@ -165,7 +165,9 @@ _NO_OBJECT = re.compile(r"\s*(?:[,.]|$)|\s+(?:from|by|in|during|on|at(?!\s+least
                         r"\d+\s+(?:years|months|weeks|days)\s+ago)\b")
 _ZERO_RELATIVE = re.compile(r"\b(?:land|lands|territory|territories|areas?|parts?|what|that|which)\s+$", re.I)
 # Between a subject's place and the verb: "Police in Kirkuk captured", "Rebels in X province have captured".
-_SUBJECT_AT = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that)\b)[a-z][\w-]*){0,2}?(?:\s+(?:have|has|had))?\s+")
+# (Not "Officials in Homs said they captured": the speakers' place.)
+_SUBJECT_AT = re.compile(r"(?:\s+(?!(?:and|or|but|who|which|that|said|say|says|told|reported|claimed|announced|"
+                         r"they|he|she|it|we)\b)[a-z][\w-]*){0,2}?(?:\s+(?:have|has|had))?\s+")
 _SOFT_BREAK = re.compile(r"\b(?:after|before|when|while|(?<!well\s)as(?!\s+well\s+as)|because|until|since|during)\b",
                          re.I)  # ("A as well as B" is a list)
 _MORE_THAN = re.compile(r"\b(?:more|less|fewer|other)\s+than\b", re.I)

@@ -17,7 +17,6 @@ from rapidfuzz.distance import Levenshtein
 
 from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.place import Match
-from geo.geoparse.lexicon import Cue
 from geo.geoparse.recognize import BEARING, Span, placed_by_context
 from geo.geoparse.tokens import Sentences
 from geo.names import ARTICLES, fold, variant_key
@@ -246,9 +245,9 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         # (and no other place that sounds alike), "Ahmad" no place called Ahmadi.
         if s.tokens == 1 and s.cue is None and ranked[0][1].tier != "exact" and any(
                 _nisba(s.fold, m.matched.rsplit(" ", 1)[-1]) for _, m in ranked):
-            context = placed_by_context(text, s) if text is not None else None
-            if context is not None:  # "captured in Palaikkuli": no man from Palakollu
-                out.append(_by_context(s, ranked, context))
+            # ("captured in Palaikkuli": no man from Palakollu)
+            if (by_context := _by_context(s, ranked, text)) is not None:
+                out.append(by_context)
             continue
         # The best candidate that is plausible for this span (a weak spelling variant can lose to a
         # good one further down).
@@ -259,9 +258,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                 out.append(Resolved(s, None, [m for _, m in ranked[:ALTERNATIVES]], 0.0,
                                     f"no place of this name in the gazetteer; a place by the cue '{s.cue.words}'"))
                 continue
-            context = placed_by_context(text, s) if text is not None else None
-            if context is not None:
-                out.append(_by_context(s, ranked, context))
+            if (by_context := _by_context(s, ranked, text)) is not None:
+                out.append(by_context)
                 continue
             # "the Caspian Sea", "the Levant": a place, though not one the gazetteer has.
             if s.after_the and any(_plausible(s, m, focus_set, s.start in sentence_starts, after_the=False)
@@ -275,7 +273,11 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     return out
 
 
-def _by_context(s: Span, ranked: list[tuple[float, Match]], context: Cue) -> Resolved:
+def _by_context(s: Span, ranked: list[tuple[float, Match]], text: str | None) -> Resolved | None:
+    """The span listed unplaced when the words around it say it is a place (``placed_by_context``)."""
+    context = placed_by_context(text, s) if text is not None else None
+    if context is None:
+        return None
     return Resolved(s, None, [m for _, m in ranked[:ALTERNATIVES]], 0.0,
                     f"no place of this name in the gazetteer; a place by its context ('{context.words}')")
 

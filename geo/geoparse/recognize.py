@@ -21,6 +21,7 @@ from geo.geoparse.tokens import PARTICLES, Sentences, Token, tokenize_capitalise
 from geo.names import fold, fold_many, variant_keys_many
 
 MAX_WORDS = 5
+NORM_CACHE = 100_000  # capitalised runs whose normal forms are kept between texts
 LEADING_ARTICLES = frozenset("al el ar as ash ad az ez at an".split())
 # These are English words too: as an article they must be joined by a hyphen (as-Sweida, not "as Sweida").
 HYPHEN_ONLY_ARTICLES = frozenset("as at an".split())
@@ -180,6 +181,12 @@ class Recognizer:
         phrases = sorted(lexicon.not_places, key=len, reverse=True)
         self._mask = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)",
                                 re.IGNORECASE) if phrases else None
+        # The masked phrases' first three letters, lower-cased: a word that opens with none of them is not
+        # tried against the whole alternation. (Only for ASCII, where lower() is all IGNORECASE does.)
+        self._mask_heads = {p[:3].lower() for p in phrases} \
+            if all(p[:3].isascii() and len(p) >= 3 for p in phrases) else None
+        # (fold, variant key) of the capitalised runs seen before: the same names recur across articles.
+        self._norm: dict[str, tuple[str, str]] = {}
 
     # ------------------------------------------------------------------------------------------
 
@@ -191,10 +198,7 @@ class Recognizer:
         grams = self._grams(tokens, masked, cont)
         if not grams:
             return []
-        strings = list(dict.fromkeys(text[tokens[i].start:tokens[j].end] for i, j in grams))
-        folds = fold_many(strings)
-        keys = variant_keys_many(folds)
-        norm = {s: (f, k) for s, f, k in zip(strings, folds, keys)}
+        norm = self._normalised(text[tokens[i].start:tokens[j].end] for i, j in grams)
         by_start: dict[int, list[int]] = {}
         for i, j in grams:
             by_start.setdefault(i, []).append(j)
@@ -238,6 +242,27 @@ class Recognizer:
         spans.sort(key=lambda s: s.start)
         return spans
 
+    def _normalised(self, strings) -> dict[str, tuple[str, str]]:
+        """(fold, variant key) of each string, from the cache or folded in one batch."""
+        cache = self._norm
+        norm: dict[str, tuple[str, str]] = {}
+        missing: list[str] = []
+        for s in strings:
+            if s not in norm:
+                got = cache.get(s)
+                if got is None:
+                    missing.append(s)
+                    norm[s] = ("", "")  # (a placeholder, so each is folded once)
+                else:
+                    norm[s] = got
+        if missing:
+            folds = fold_many(missing)
+            if len(cache) + len(missing) > NORM_CACHE:
+                cache.clear()  # bounded memory over an endless feed
+            for s, f, k in zip(missing, folds, variant_keys_many(folds)):
+                norm[s] = cache[s] = (f, k)
+        return norm
+
     def _runs(self, text: str, tokens: list[Token], spans: list[Span], masked: list[bool], cont: list[bool],
               openers: AbstractSet[int] = frozenset()) -> None:
         """Mark spans that sit inside longer capitalised runs or follow a title (see ``Span.in_name``)."""
@@ -280,7 +305,7 @@ class Recognizer:
                 if ordered[k].end <= b:
                     ordered[k].in_name = True
                 k += 1
-            run_words = fold_many([tokens_text(tokens, a, b)])[0].split()[first_words:]
+            run_words = fold(tokens_text(tokens, a, b)).split()[first_words:]
             words.update(w for w in run_words if w not in PARTICLES)
         for s in spans:
             if not s.in_name and all(w in words for w in s.fold.split()):
@@ -295,9 +320,14 @@ class Recognizer:
         # Masked phrases start at a capitalised word (or an article before one), so they are tried there
         # only: an anchored match per word is far cheaper than scanning the whole text.
         intervals: list[tuple[int, int]] = []
+        heads = self._mask_heads
         for tok in tokens:
             if intervals and tok.start < intervals[-1][1]:
                 continue
+            if heads is not None:
+                head = text[tok.start:tok.start + 3]
+                if head.isascii() and head.lower() not in heads:
+                    continue
             m = self._mask.match(text, tok.start)
             if m:
                 intervals.append((m.start(), m.end()))

@@ -223,18 +223,21 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                 got = pulled[id(ranked)] = sorted(((sc + near(m), m) for sc, m in ranked), key=lambda x: -x[0])
             return got
 
-        chosen = [(s, pulled_ranking(ranked) if len(ranked) > 1 else ranked) for s, ranked in chosen]
+        chosen = [(s, pulled_ranking(ranked) if len(ranked) > 1 and not _unplaceable(s, ranked) else ranked)
+                  for s, ranked in chosen]
     # Multi-word runs that are no plausible place ("Hossein Hamedani" ~ a village that sounds alike) are
     # names of people or groups: their words alone are not places either.
     name_words: set[str] = set()
     for s, ranked in chosen:
-        if s.tokens > 1 and s.cue is None and ranked and not any(
-                _plausible(s, m, focus_set, s.start in sentence_starts, home=home) for _, m in ranked):
+        if s.tokens > 1 and s.cue is None and ranked and (_unplaceable(s, ranked) or not any(
+                _plausible(s, m, focus_set, s.start in sentence_starts, home=home) for _, m in ranked)):
             name_words.update(s.fold.split())
     out: list[Resolved] = []
     for s, ranked in chosen:
         if s.tokens == 1 and s.fold in name_words:
             s.in_name = True
+        if ranked and _unplaceable(s, ranked):
+            continue  # (what the steps below would find, the long way)
         if not ranked:
             reason = ("not in the gazetteer" + (f"; a place by the cue '{s.cue.words}'" if s.cue else "")
                       + (f"; a part of {s.part_of}" if s.part_of else "")
@@ -280,6 +283,15 @@ def _by_context(s: Span, ranked: list[tuple[float, Match]], text: str | None) ->
         return None
     return Resolved(s, None, [m for _, m in ranked[:ALTERNATIVES]], 0.0,
                     f"no place of this name in the gazetteer; a place by its context ('{context.words}')")
+
+
+def _unplaceable(s: Span, ranked: list[tuple[float, Match]]) -> bool:
+    """A word of a person's or an institution's name with no candidate of the kind ``_plausible`` lets such
+    a word be (a large country, province or city, named exactly), and nothing else to list it for: no
+    candidate is plausible, so the span yields nothing. Most spans of a text are such words ("County",
+    "John"): this spares them the ranking and the checks."""
+    return s.in_name and s.cue is None and not s.modifier \
+        and not any(m.tier == "exact" and notable(m, 500_000) for _, m in ranked)
 
 
 def notable(m: Match, population: int = 100_000) -> bool:

@@ -47,6 +47,12 @@ def tokenize_capitalised(text: str) -> list[Token]:
     out: list[Token] = []
     prev_end = 0
     for region in _REGION.finditer(text):
+        if region.group().isalnum():  # one word, the usual case: no second regex over it
+            start, end = region.span()
+            word = region.group()
+            out.append(Token(word, start, end, text[prev_end:start], word[:1].isupper()))
+            prev_end = end
+            continue
         for m in _WORD.finditer(text, region.start(), region.end()):
             word, start, end = m.group(), m.start(), m.end()
             if _POSSESSIVE.search(word) and len(word) > 2:  # "Assad's" is Assad

@@ -117,6 +117,11 @@ def _alternation(aliases: list[str], flags: int) -> re.Pattern[str] | None:
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
+    if not flags & re.I and all(ch.isupper() for ch in trie):
+        # Names that open with a capital (FSA, IS): the look-behind after the first letter, so the pattern
+        # opens with a letter and the engine skips to the few capitals instead of trying every position.
+        branches = [re.escape(ch) + rf"(?<![\w-]{re.escape(ch)})" + _trie(child) for ch, child in sorted(trie.items())]
+        return re.compile(rf"(?:{'|'.join(branches)})(?![\w-])", flags)
     return re.compile(rf"(?<![\w-]){_trie(trie)}(?![\w-])", flags)
 
 

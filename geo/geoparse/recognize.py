@@ -177,6 +177,9 @@ class Recognizer:
             return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(words, key=len, reverse=True))
 
         self._after = re.compile(r"[\s-]+(" + alternation(self.cue_after) + r")\b", re.IGNORECASE)
+        # Their first three letters: after a name and one space, a word that opens with none of them is no cue.
+        self._after_heads = {w[:3] for w in self.cue_after} \
+            if all(len(w) >= 3 and w[:3].isalpha() and w[:3].isascii() for w in self.cue_after) else None
         self._before = re.compile(r"\b(" + alternation(self.cue_before) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
         phrases = sorted(lexicon.not_places, key=len, reverse=True)
         self._mask = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)",
@@ -234,7 +237,9 @@ class Recognizer:
                 i += 1
         for sp in spans:
             if sp.tokens == 1:  # (what resolution asks of one-word names only)
-                sp.after_in = _IN_PLACE.search(text, max(0, sp.start - 12), sp.start) is not None
+                # (the words _IN_PLACE ends in, checked first: most names follow none of them)
+                sp.after_in = text[max(0, sp.start - 12):sp.start].rstrip().endswith(("in", "near", "outside", "at")) \
+                    and _IN_PLACE.search(text, max(0, sp.start - 12), sp.start) is not None
         self._lists(text, tokens, spans, masked, norm, sentences, cont)
         self._between(text, tokens, spans, masked, sentences)
         self._again(text, spans, sentences)
@@ -505,7 +510,13 @@ class Recognizer:
         return self._cue_before(text, start)
 
     def _cue_after(self, text: str, end: int) -> Cue | None:
-        m = self._after.match(text, end, end + 40)
+        heads = self._after_heads
+        if heads is not None and text[end:end + 1] == " ":
+            head = text[end + 1:end + 4]
+            m = None if head.isascii() and head.isalpha() and head.lower() not in heads \
+                else self._after.match(text, end, end + 40)
+        else:
+            m = self._after.match(text, end, end + 40)
         if m:
             return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
         if text.startswith(",", end):

@@ -89,5 +89,5 @@ class Sentences:
 
     def is_start(self, offset: int) -> bool:
         """True if only punctuation and quotes stand between the sentence start and ``offset``."""
-        start, _ = self.span(offset)
+        start = self.starts[bisect_right(self.starts, offset) - 1]
         return _ALNUM.search(self.text, start, offset) is None

@@ -88,6 +88,8 @@ _CUE_WORDS: dict[str, frozenset[str]] = {
     "controls:active": frozenset("holds hold held controls controlled control positioned deployed stationed "
                                  "entrenched dug consolidated consolidating tightened extended retained kept".split()),
 }
+# (Each cue with its words, paired once rather than per sentence.)
+_CUES_AND_WORDS = [(action, kind, pattern, _CUE_WORDS.get(f"{action}:{kind}")) for action, kind, pattern in _CUES]
 _LOWER_WORD = re.compile(r"[a-z]+")
 _INCLUDING = re.compile(r"\b(?:including|among them|among which|such as|namely)\s+(?:the\s+)?"
                         rf"(?:{PLACE_NOUN}\s+of\s+)?", re.I)
@@ -280,8 +282,7 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
             out.append({"action": "controls", "actor": owner, "place": target[0], "confidence": 0.7,
                         "cue": m.group(0)})
     words = set(_LOWER_WORD.findall(low))
-    for action, kind, pattern in _CUES:
-        needed = _CUE_WORDS.get(f"{action}:{kind}")
+    for action, kind, pattern, needed in _CUES_AND_WORDS:
         if PREFILTER and needed is not None and needed.isdisjoint(words):
             continue
         for m in pattern.finditer(sentence):

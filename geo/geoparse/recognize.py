@@ -405,7 +405,7 @@ class Recognizer:
             return None  # "Syrian Mediterranean port": the adjective is not part of the name
         if single and f in self.lx.common and first.text not in self.abbreviations:
             return None  # "The city of ...": a cue does not make "The" a place
-        found = self._cue(text, tokens, i, j)
+        found: Cue | None = self._cue(text, tokens, i, j)
         if found is None and feature is not None and feature[1].in_name and (
                 feature[1].words.split()[-1] not in SURNAME_FEATURES or _feature_meant(text, first.start)):
             found = feature[1]  # "the Baliem Valley", known only as a spelling of Balmville: a valley still
@@ -424,15 +424,16 @@ class Recognizer:
             found = self._opening_cue(text, tokens, i, j)  # "Kafr Nabl", "Jabal al-Sayyid"
         if not known and found is None \
                 and not (j + 1 < len(tokens) and tokens[j + 1].capitalised and tokens[j + 1].sep in (" ", "-")) \
-                and (cue := context_cue(text, first.start, tokens[j].end)) is not None \
+                and (ctx := context_cue(text, first.start, tokens[j].end)) is not None \
                 and not _named_in_full(text, s) \
                 and not any(t.text in INSTITUTIONS or t.text in _NOT_IN_PLACE for t in tokens[i:j + 1]) \
                 and (j - i < 2 or not self._known(first.text)):
             # ("Maiduguri Borno State" without its comma: the known names stand; "Boone County" is one)
-            found = cue  # "captured a bomb maker in Haditha on Friday"
+            found = ctx  # "captured a bomb maker in Haditha on Friday"
         if not known and found is None:
             return None
-        if not known and ((single and len(f) < 3) or (" of " in f" {f} " and found.position != "opens")):
+        if not known and found is not None and ((single and len(f) < 3)
+                                                or (" of " in f" {f} " and found.position != "opens")):
             return None  # an unknown name is a run of capitalised words and Arabic particles only
         span = Span(first.start, tokens[j].end, s, f, k, cue=found, tokens=j - i + 1, known=known,
                     sentence_start=sentences.is_start(first.start))

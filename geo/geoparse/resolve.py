@@ -368,7 +368,7 @@ def _nisba(word: str, name: str) -> bool:
     its vowels are spelled: Hamedani and Hamadan, Ahmad and Ahmadi, Halabi and Halab (not Kobani and
     Kobane: a different last vowel is a spelling)."""
     for adj, base in ((word, name), (name, word)):
-        if (len(adj) > 3 and adj[-1] in "iy" and adj[-2] not in "aeiouy" and base[-1:] not in ("", *"aeiouy")
+        if (len(adj) > 3 and adj[-1] in "iy" and adj[-2] not in "aeiouy" and base and base[-1] not in "aeiouy"
                 and variant_key(adj[:-1]) == variant_key(base)):
             return True
     return False

@@ -396,7 +396,7 @@ def passive_subjects(text: str, verb_start: int, before: list[dict], *, reduced:
 
 
 def _passive_subject(text: str, t0: int, before: list[dict], reduced: bool = False) -> dict | None:
-    for p in reversed(before[-3:]):
+    for p in before[-3:][::-1]:
         gap = text[p["end"]:t0]
         if _locative(text, p) or len(gap) > 160:
             continue  # "those held in Iraq were captured", "X, a planner of attacks in the US, was": not it

@@ -17,12 +17,11 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
-from geo.geoparse.tokens import PARTICLES, Sentences, Token, tokenize_capitalised
+from geo.geoparse.tokens import LEADING_ARTICLES, PARTICLES, Sentences, Token, tokenize_capitalised
 from geo.names import fold, fold_many, variant_keys_many
 
 MAX_WORDS = 5
 NORM_CACHE = 100_000  # capitalised runs whose normal forms are kept between texts
-LEADING_ARTICLES = frozenset("al el ar as ash ad az ez at an".split())
 # These are English words too: as an article they must be joined by a hyphen (as-Sweida, not "as Sweida").
 HYPHEN_ONLY_ARTICLES = frozenset("as at an".split())
 # An all-capitals word of this length or less is an acronym (IS, SDF, YPG) unless the gazetteer has it

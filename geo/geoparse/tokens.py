@@ -11,7 +11,8 @@ from typing import NamedTuple
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w'’‘`ʿʾ]*[^\W_])?")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Sentence ends: . ! ? followed by space and an upper-case letter or a quote, or a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
+# (The mark is part of the match, not a look-behind, so the engine skips straight to the candidates.)
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n|\r\n|\n")
 # Not after an abbreviation that comes before a name or a number: "St. Paul", "Gen. Smith", "Oct. 9",
 # "U.S. Marines" (tested on the few characters before a candidate end, not at every full stop).
 _ABBREVIATION = re.compile(r"(?:\b(?:St|Mt|Ft|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|Sen|Rep|Gov|Capt|Maj|Jan|Feb|Mar|Apr|Jun|"
@@ -36,9 +37,28 @@ _CAP = r"[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F\u1E00-\u1EFF]"
 _PARTICLE = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
 # A run of capitalised words (with the particles inside Arabic names, and an article before one:
 # "al-Hader"). Only these can name places, so only these are split into words.
+# The pattern opens with the capital and checks the character before it after, so the engine skips to
+# capitals; an article before the run is added in Python (``_with_article``).
 _REGION = re.compile(
-    rf"(?<![\w'’])(?:(?:al|el|ar|as|ash|ad|az|ez|at|an)[ -](?={_CAP}))?{_CAP}[\w'’‘`ʿʾ.]*"
+    rf"{_CAP}(?<![\w'’][\s\S])[\w'’‘`ʿʾ.]*"
     rf"(?:[ -](?:{_PARTICLE}[ -]|[ei]-)*{_CAP}[\w'’‘`ʿʾ.]*|-[ei] (?={_CAP}))*")  # ("Shar-e Naw")
+# The Arabic article in the spellings that open a name on their own ("al-Bab", "ash Shaddadi").
+LEADING_ARTICLES = frozenset("al el ar as ash ad az ez at an".split())
+
+
+def _with_article(text: str, start: int) -> int:
+    """Where a run starting at ``start`` really starts: before an Arabic article joined to it by a space or
+    hyphen ("al-Bab", "ash Shaddadi"), if a word does not run into the article."""
+    if start < 3 or text[start - 1] not in " -":
+        return start
+    for a in (start - 3, start - 4):
+        if a >= 0 and text[a:start - 1] in LEADING_ARTICLES and (a == 0 or not _word_char(text[a - 1])):
+            return a
+    return start
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'’"  # (what [\w'’] matches)
 
 
 def tokenize_capitalised(text: str) -> list[Token]:
@@ -47,13 +67,14 @@ def tokenize_capitalised(text: str) -> list[Token]:
     out: list[Token] = []
     prev_end = 0
     for region in _REGION.finditer(text):
-        if region.group().isalnum():  # one word, the usual case: no second regex over it
-            start, end = region.span()
+        start, end = region.span()
+        first = _with_article(text, start)
+        if first == start and region.group().isalnum():  # one word, the usual case: no second regex over it
             word = region.group()
             out.append(Token(word, start, end, text[prev_end:start], word[:1].isupper()))
             prev_end = end
             continue
-        for m in _WORD.finditer(text, region.start(), region.end()):
+        for m in _WORD.finditer(text, first, end):
             word, start, end = m.group(), m.start(), m.end()
             if _POSSESSIVE.search(word) and len(word) > 2:  # "Assad's" is Assad
                 word, end = word[:-2], end - 2
@@ -72,8 +93,10 @@ class Sentences:
         starts = [0]
         for m in _SENTENCE_END.finditer(text):
             at = m.start()
-            if text[at - 1:at] == "." and _ABBREVIATION.search(text, max(0, at - 6), at):
-                continue
+            if text[at] in ".!?":
+                at += 1  # (the sentence ends after its mark)
+                if text[at - 1] == "." and _ABBREVIATION.search(text, max(0, at - 6), at):
+                    continue
             starts.append(m.end())
         self.text = text
         self.starts = starts

@@ -91,15 +91,20 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     provinces = {(top[0].place.country, top[0].place.admin1) for top in lookups.values()
                  if top and top[0].tier == "exact" and top[0].place.feature_code == "ADM1"}
 
-    def first_pass(m: Match, s: Span) -> float:
-        score = m.score
-        if m.place.country in focus_set:
-            score += 0.12 if m.place.country == primary else 0.06
-        if provinces and m.tier == "exact" and (m.place.country, m.place.admin1) in provinces:
-            score += PROVINCE_NAMED
-        if s.cue is not None and _prefers(m, s.cue.prefers):
-            score += 0.1
-        return score
+    def first_pass(cands: list[Match], prefers: tuple[str, ...] | None, area: Match | None
+                   ) -> list[tuple[float, Match]]:
+        ranked = []
+        for m in cands:
+            p = m.place
+            score = m.score
+            if p.country in focus_set:
+                score += 0.12 if p.country == primary else 0.06
+            if provinces and m.tier == "exact" and (p.country, p.admin1) in provinces:
+                score += PROVINCE_NAMED
+            if prefers is not None and _prefers(m, prefers):
+                score += 0.1
+            ranked.append((score + 0.2 if area and contained(m, area) else score, m))
+        return ranked
 
     # "Gainesville, Ga.", "Manbij, Syria": a name followed by a comma and a province or country is in it.
     within: dict[int, Match] = {}
@@ -188,7 +193,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             cands = [m for m in cands if _approx_km(m.place.point, anchor.place.point) <= radius]
             if not cands:
                 s.near_to = anchor.place.name
-        ranked = [(first_pass(m, s) + (0.2 if area and contained(m, area) else 0.0), m) for m in cands]
+        ranked = first_pass(cands, s.cue.prefers if s.cue is not None else None, area)
         if any(m.place.feature_code == "PCLI" and m.tier == "exact" for m in cands[:3]):
             # "Russia" is the country, not Russia, Ohio, even in a story set in Ohio: a small town that
             # bears a country's name gets neither the focus bonus nor the pull of its neighbours.
@@ -199,6 +204,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         ranked_for[setting] = ranked
         chosen.append((s, ranked))
 
+    unplaceable = [bool(ranked) and _unplaceable(s, ranked) for s, ranked in chosen]
     # Spatial coherence: the places the document is most sure of, in its main country, pull the rest.
     anchors = [r[0][1].place.point for s, r in chosen
                if r and r[0][1].place.country == primary and r[0][1].place.feature_class == "P"
@@ -209,34 +215,35 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     if centre is not None:
         pull: dict[str, float] = {}  # per place: the same candidates recur across a document's mentions
 
-        def near(m: Match) -> float:
-            got = pull.get(m.place.id)
-            if got is None:
-                got = pull[m.place.id] = 0.1 * math.exp(-_approx_km(centre, m.place.point) / 150.0)
-            return got
-
         pulled: dict[int, list[tuple[float, Match]]] = {}  # by ranked list: shared by repeated mentions
 
         def pulled_ranking(ranked: list[tuple[float, Match]]) -> list[tuple[float, Match]]:
             got = pulled.get(id(ranked))
             if got is None:
-                got = pulled[id(ranked)] = sorted(((sc + near(m), m) for sc, m in ranked), key=lambda x: -x[0])
+                got = []
+                for sc, m in ranked:
+                    near = pull.get(m.place.id)
+                    if near is None:
+                        near = pull[m.place.id] = 0.1 * math.exp(-_approx_km(centre, m.place.point) / 150.0)
+                    got.append((sc + near, m))
+                got.sort(key=lambda x: -x[0])
+                pulled[id(ranked)] = got
             return got
 
-        chosen = [(s, pulled_ranking(ranked) if len(ranked) > 1 and not _unplaceable(s, ranked) else ranked)
-                  for s, ranked in chosen]
+        chosen = [(s, pulled_ranking(ranked) if len(ranked) > 1 and not skip else ranked)
+                  for (s, ranked), skip in zip(chosen, unplaceable)]
     # Multi-word runs that are no plausible place ("Hossein Hamedani" ~ a village that sounds alike) are
     # names of people or groups: their words alone are not places either.
     name_words: set[str] = set()
-    for s, ranked in chosen:
-        if s.tokens > 1 and s.cue is None and ranked and (_unplaceable(s, ranked) or not any(
+    for (s, ranked), skip in zip(chosen, unplaceable):
+        if s.tokens > 1 and s.cue is None and ranked and (skip or not any(
                 _plausible(s, m, focus_set, s.start in sentence_starts, home=home) for _, m in ranked)):
             name_words.update(s.fold.split())
     out: list[Resolved] = []
-    for s, ranked in chosen:
+    for (s, ranked), skip in zip(chosen, unplaceable):
         if s.tokens == 1 and s.fold in name_words:
             s.in_name = True
-        if ranked and _unplaceable(s, ranked):
+        if skip:
             continue  # (what the steps below would find, the long way)
         if not ranked:
             reason = ("not in the gazetteer" + (f"; a place by the cue '{s.cue.words}'" if s.cue else "")

@@ -191,6 +191,10 @@ def bench_geo(texts: list[str], repeat: int, seeds: list[tuple[str, str]], gold)
     if parse is None:
         return {**out, "error": "geo.parse does not exist yet (expected: geo.parse(text) -> {'toponyms': [...]})"}
     out["callable"] = f"{getattr(parse, '__module__', '?')}.{getattr(parse, '__qualname__', '?')}"
+    # The regular install compiles the parse path with mypyc (hatch_build.py); an editable one does not.
+    recognize = sys.modules.get("geo.geoparse.recognize")
+    out["build"] = "compiled (mypyc)" if recognize is not None and not str(recognize.__file__).endswith(".py") \
+        else "pure Python"
 
     t0 = time.perf_counter()
     try:
@@ -296,7 +300,8 @@ def print_report(res: dict, file=sys.stdout) -> None:
         say(f"geo: NOT MEASURED: {g['error']}")
     else:
         say(
-            f"geo: {g['callable']}; start-up: import {_f(g['import_s'], 2)} s, first call {_f(g['first_call_s'], 2)} s"
+            f"geo: {g['callable']}, {g.get('build', '?')}; "
+            f"start-up: import {_f(g['import_s'], 2)} s, first call {_f(g['first_call_s'], 2)} s"
             f" (warm-up found {g['warmup_toponyms']})"
         )
     if "error" in s:

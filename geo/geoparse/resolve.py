@@ -46,6 +46,7 @@ def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:
     return any(x == p.feature_class or x == f"{p.feature_class}.{p.feature_code}" for x in prefers)
 
 
+NAME_WORD_POPULATION = 500_000  # a word of a person's name is a place only if the place is this big
 MODIFIER_POPULATION = 20_000  # a place that opens an institution's name is a town at least this big
 PROVINCE_NAMED = 0.06  # a candidate inside a province the document names
 COUNTRY_NAMESAKE = 0.22  # the largest focus bonus (0.12) and spatial pull (0.1) together
@@ -298,7 +299,13 @@ def _unplaceable(s: Span, ranked: list[tuple[float, Match]]) -> bool:
     candidate is plausible, so the span yields nothing. Most spans of a text are such words ("County",
     "John"): this spares them the ranking and the checks."""
     return s.in_name and s.cue is None and not s.modifier \
-        and not any(m.tier == "exact" and notable(m, 500_000) for _, m in ranked)
+        and not any(_may_be_named_in_a_name(m) for _, m in ranked)
+
+
+def _may_be_named_in_a_name(m: Match) -> bool:
+    """What a word inside a person's or an institution's name must at least be to be a place (the first
+    condition ``_plausible`` asks of such a word; ``_unplaceable`` relies on it being the same)."""
+    return m.tier == "exact" and notable(m, NAME_WORD_POPULATION)
 
 
 def notable(m: Match, population: int = 100_000) -> bool:
@@ -342,7 +349,7 @@ def _plausible(s: Span, best: Match, focus: set[str], sentence_start: bool, *, a
     # names The Bronx.)
     # (A province counts when it is populous or in the story's own countries: "Andrew Trapani" then
     # "Trapani", "Mary Wheeler" then "Mary" name no Italian or Turkmen province.)
-    if s.in_name and not (best.tier == "exact" and notable(best, 500_000)
+    if s.in_name and not (_may_be_named_in_a_name(best)
                           and (p.feature_code in ("PCLI", "CONT")
                                or (p.feature_code == "ADM1" and (p.population >= 500_000
                                                                  or p.country in (focus if home is None else home)))

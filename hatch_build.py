@@ -18,7 +18,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # The parse path (geo parse: recognition, resolution, events); the rest of geo stays interpreted and
 # imports them as usual.
-COMPILED = ["geo/names.py", "geo/geoparse/__init__.py", "geo/geoparse/tokens.py", "geo/geoparse/recognize.py",
+COMPILED = ["geo/point.py", "geo/gazetteer/place.py", "geo/geoparse/lexicon.py", "geo/names.py", "geo/geoparse/__init__.py", "geo/geoparse/tokens.py", "geo/geoparse/recognize.py",
             "geo/geoparse/resolve.py", "geo/events/extract.py", "geo/events/actors.py", "geo/events/dates.py",
             "geo/events/locate.py"]
 

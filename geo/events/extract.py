@@ -130,6 +130,17 @@ _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north
 # Between items of a list: ", ", " and ", ", and the base of ".
 # ("the base of D", "the village of E": a place noun and "of"; not "north of", "the capital of": those place
 # the item before, they add none.)
+# "Khan Touman, which rebels took from ...": the place before ", which", the actor after it.
+_WHICH_BEFORE = re.compile(r"(?P<place>[^,]+),\s*which\s+(?P<actor>[^,]*?)$")
+_SO_CLOSE = re.compile(r"so close", re.I)  # "never been so close": emphasis, not a negation
+_PARTICIPLE = re.compile(r"\w+(?:ed|en|wn)|held|taken|overrun|won|lost|hit|struck|shot")
+_ATTACK_ON = re.compile(r"(?:assault|assaults|attack|attacks)\s+on", re.I)
+_QUOTE_OPENS = re.compile(r"[“\"]|:\s|\bsaying,?\s")
+_AND_BEFORE = re.compile(r"(?:,\s*|\s)and\s+$")
+_FROM = re.compile(r"\bfrom\s+")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# The cues of an attack that need no attacker named: "air strikes hit X".
+_STRIKE_CUE = re.compile(r"air ?strikes?|raids?|strikes|bombs?|shells|shelling|bombardment|rockets|missiles?", re.I)
 MAX_LEAD = 45  # characters between a verb and the place it governs
 NEAR_OK = ("attacked", "advanced_toward")  # struck near X, advanced near X: X is where it happened
 
@@ -288,13 +299,12 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
         for m in pattern.finditer(sentence):
             cue_start, cue_end = s_start + m.start(), s_start + m.end()
             before_text = text[max(s_start, cue_start - 40):cue_start]
-            if _NEGATION.search(before_text) and not re.match(r"(?i)so close", m.group(0)):
+            if _NEGATION.search(before_text) and not _SO_CLOSE.match(m.group(0)):
                 continue  # "did not capture", "denied ... had captured" (but "never been so close": emphasis)
             if _UNREAL.search(before_text):
                 continue  # "could capture", "aim to retake": not an event (yet)
             # Only a participle makes a passive: "was captured", not "was advancing" or "has been so close".
-            participle = re.fullmatch(r"\w+(?:ed|en|wn)|held|taken|overrun|won|lost|hit|struck|shot",
-                                      m.group(0).split()[0].lower()) is not None
+            participle = _PARTICIPLE.fullmatch(m.group(0).split()[0].lower()) is not None
             passive = (bool(_PASSIVE_BEFORE.search(before_text)) and participle) \
                 or text[cue_end:cue_end + 4].lower() == " by "
             out.extend(_cue_events(text, s_start, s_end, action, kind, m.group(0), cue_start, cue_end, passive,
@@ -383,7 +393,7 @@ def _clause_subject(text: str, who: list[ActorMention], s_start: int, cue_start:
     """The first actor of the clause a coordinated verb belongs to: after a quote's opening or a "saying,"
     ('..., saying, "Daesh has exploited ... and advanced in Aleppo"'), not an object of the verb before."""
     opened = s_start
-    for m in re.finditer(r"[“\"]|:\s|\bsaying,?\s", text[s_start:cue_start]):
+    for m in _QUOTE_OPENS.finditer(text[s_start:cue_start]):
         opened = s_start + m.end()
     return next((a for a in who if opened <= a.start < cue_start
                  and not _SUPPORTING.search(text, max(0, a.start - 30), a.start)), None)
@@ -393,7 +403,7 @@ def _attacker_named_by_modifier(text: str, s_start: int, cue_start: int, cue: st
                                 factions: Factions | None) -> str | None:
     """The faction a word before "attack on" / "assault on" names: "a government attack", "an IS assault",
     "a rebel attack" (read as "government forces", "IS forces", "rebel forces" would be)."""
-    if factions is None or not re.match(r"(?i)(?:assault|assaults|attack|attacks)\s+on", cue):
+    if factions is None or not _ATTACK_ON.match(cue):
         return None
     m = re.search(r"([A-Za-z][\w’'-]*)\s+$", text[max(s_start, cue_start - 30):cue_start])
     if m is None or m.group(1).lower() in ("a", "an", "the", "its", "their", "his", "her", "major", "new", "fresh"):
@@ -483,7 +493,8 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
             if m_in:
                 targets = [p for p in places if p["start"] == cue_end + m_in.end()]
     else:
-        m = re.search(r"(?P<place>[^,]+),\s*which\s+(?P<actor>[^,]*?)$", text[s_start:cue_start])
+        # ("which" tested first: the pattern tries every start of the text before the cue)
+        m = _WHICH_BEFORE.search(text[s_start:cue_start]) if "which" in text[s_start:cue_start] else None
         if m:
             # "Khan Touman, which rebels took from forces loyal to the government"
             targets = [p for p in places if s_start + m.start("place") <= p["start"] < s_start + m.end("place")][-1:]
@@ -493,7 +504,7 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
             start = cue_end
             if kind == "expel":
                 # "drove out rebels from the localities of A, B": the places follow "from".
-                m_from = re.search(r"\bfrom\s+", text[cue_end:min(s_end, cue_end + 40)])
+                m_from = _FROM.search(text[cue_end:min(s_end, cue_end + 40)])
                 start = cue_end + m_from.end() if m_from else cue_end
             targets = _targets_after(text, start, s_end, places, action, cue)
             if not targets and action == "attacked":
@@ -515,8 +526,8 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
                     action, targets, advanced_on = "advanced_toward", advanced_on, []
             subject = _nearest_actor_before(who, cue_start, s_start, text)
             lead_in = text[max(s_start, cue_start - 12):cue_start]
-            if who and (re.search(r"(?:,\s*|\s)and\s+$", lead_in)
-                        or (re.search(r",\s*$", lead_in) and cue.split()[0].lower().endswith("ing"))):
+            if who and (_AND_BEFORE.search(lead_in)
+                        or (lead_in.rstrip().endswith(",") and cue.split()[0].lower().endswith("ing"))):
                 # "Daesh has exploited ... and advanced in Aleppo", "IS registered gains ..., taking six
                 # villages": a coordinated or participial verb shares the sentence's subject.
                 subject = _clause_subject(text, who, s_start, cue_start) or subject
@@ -539,15 +550,13 @@ def _cue_events(text, s_start, s_end, action, kind, cue, cue_start, cue_end, pas
         if to:
             action, actor, from_actor = "captured", to[0].faction, actor
     if action == "captured" and from_actor is None:
-        m = re.search(r"\bfrom\s+", text[cue_end:_clause_end(text, cue_end, s_end)])
+        m = _FROM.search(text[cue_end:_clause_end(text, cue_end, s_end)])
         if m:
             after = [a for a in who if a.start >= cue_end + m.end() and a.start - (cue_end + m.end()) <= 25]
             from_actor = after[0].faction if after else None
-    if action == "besieged" and not passive and re.search(r"\bthe\s+$", text[max(s_start, cue_start - 5):cue_start],
-                                                          re.I):
+    if action == "besieged" and not passive and _THE_BEFORE.search(text[max(s_start, cue_start - 5):cue_start]):
         actor = None  # "the besieged Old City of Homs": under siege, besieger not named
-    if action == "attacked" and actor is None and not re.match(r"(?i)air ?strikes?|raids?|strikes|bombs?|shells|"
-                                                               r"shelling|bombardment|rockets|missiles?", cue):
+    if action == "attacked" and actor is None and not _STRIKE_CUE.match(cue):
         return []
     if action == "controls" and not passive:
         # "holds A" and "held A" need the holder as subject; an adjective "held" alone is no event.

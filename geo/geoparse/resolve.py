@@ -32,13 +32,21 @@ _PART_OF = re.compile(r"\s+(?:old\s+)?(?:section|district|quarter|neighbou?rhood
                       r"old city)\s+of\s+(?:the\s+)?", re.I)
 
 
-@dataclass
+@dataclass(init=False)
 class Resolved:
     span: Span
     match: Match | None
     candidates: list[Match]
     score: float
     reason: str = ""
+
+    def __init__(self, span: Span, match: Match | None, candidates: list[Match], score: float,
+                 reason: str = "") -> None:  # (written out: see Span.__init__)
+        self.span = span
+        self.match = match
+        self.candidates = candidates
+        self.score = score
+        self.reason = reason
 
 
 def _prefers(match: Match, prefers: tuple[str, ...]) -> bool:

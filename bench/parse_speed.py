@@ -192,7 +192,11 @@ def bench_geo(texts: list[str], repeat: int, seeds: list[tuple[str, str]], gold)
         return {**out, "error": "geo.parse does not exist yet (expected: geo.parse(text) -> {'toponyms': [...]})"}
     out["callable"] = f"{getattr(parse, '__module__', '?')}.{getattr(parse, '__qualname__', '?')}"
     # The regular install compiles the parse path with mypyc (hatch_build.py); an editable one does not.
-    recognize = sys.modules.get("geo.geoparse.recognize")
+    # (asked of the module itself: geo imports its parse path only when first called)
+    try:
+        import geo.geoparse.recognize as recognize
+    except Exception:  # (the parse call below reports what is wrong)
+        recognize = None
     out["build"] = "compiled (mypyc)" if recognize is not None and not str(recognize.__file__).endswith(".py") \
         else "pure Python"
 

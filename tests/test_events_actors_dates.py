@@ -118,3 +118,31 @@ def test_actor_offsets_hold_when_lower_casing_changes_the_length():
         assert [(a.faction, text[a.start:a.end]) for a in found] == [
             ("rebels", "REBELS"), ("islamic_state", "Islamic State fighters")]
         assert all(a.text == text[a.start:a.end] for a in found)
+
+
+def test_names_within_ranges_are_those_of_the_whole_text_that_start_there(factions):
+    text = ("Islamic State fighters advanced on Monday. Nothing happened in Aleppo. "
+            "The jihadists shelled Marea. Rebels fought near Azaz.")
+    third = text.index("The jihadists")
+    fourth = text.index("Rebels")
+    within = [(third, fourth), (fourth, len(text))]
+    inside = factions.find(text, within=within)
+    assert [(a.faction, a.text) for a in inside] == [("islamic_state", "The jihadists"), ("rebels", "Rebels")]
+    assert inside == [a for a in factions.find(text) if a.start >= third]
+    # "The jihadists" counts because the first sentence, outside the ranges, names Islamic State.
+    assert factions.find(text[third:], within=[(0, fourth - third)]) == []
+    # A name that starts inside a range is read whole, wherever the range ends.
+    assert [a.text for a in factions.find(text, within=[(0, 10)])] == ["Islamic State fighters"]
+
+
+def test_a_name_that_runs_across_a_sentence_end_is_found_as_in_the_whole_text(tmp_path):
+    # "Inc." is no abbreviation the sentence splitter knows: "Tiger Inc. Brigade" spans two sentences.
+    mine = tmp_path / "f.json"
+    mine.write_text(json.dumps({"factions": {"tigers": {"name": "Tigers", "colour": "#ff8800",
+                                                         "aliases": ["Tiger Inc. Brigade", "brigade"]}}}))
+    factions = Factions.load(mine)
+    text = "They work for Tiger Inc. Brigade fighters took Homs."
+    second = text.index("Brigade")
+    assert [a.text for a in factions.find(text)] == ["Tiger Inc. Brigade"]
+    # The one name starts before the range; no shorter name inside it is made up.
+    assert factions.find(text, within=[(second, len(text))]) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,12 @@ class Factions:
         voices = [(v, f.id) for f in self.by_id.values() for v in f.voices]
         self._voice_owner = {v.lower(): fid for v, fid in voices}
         self._voices = _alternation([v for v, _ in voices], flags=re.IGNORECASE)
+        names = strict + loose
+        # The longest a match can be: a search of part of a text reads this far past its end.
+        self._longest = max((max(len(a), len(a.lower())) for a in names), default=0)
+        # A name with a sentence end inside ("Gen. X" split after "Gen.") could span two sentences: then
+        # only a search of the whole text finds it as one would.
+        self._within_sentences = not any(_SENTENCE_BREAK.search(a) for a in names)
 
     def voice(self, text: str) -> str | None:
         """The faction whose own outlet or office ``text`` names ("state television", "Amaq"), if any."""
@@ -81,15 +88,38 @@ class Factions:
     def __getitem__(self, faction_id: str) -> Faction:
         return self.by_id[faction_id]
 
-    def find(self, text: str) -> list[ActorMention]:
-        """Every faction name in ``text``; context aliases only where the faction is also named outright."""
-        candidates = []
+    def find(self, text: str, within: list[tuple[int, int]] | None = None) -> list[ActorMention]:
+        """Every faction name in ``text``; context aliases only where the faction is also named outright
+        in it. With ``within``, sorted, disjoint ranges of the text that each start where a sentence does,
+        only the names that start inside them (the same as the whole text's): most of an article names no
+        place, and events are read only where places are named."""
         low = text.lower()
+        whole = [(0, len(text))]
+        ranges = within if within is not None and self._within_sentences else whole
+        found = self._found(text, low, ranges)
+        named = {a.faction for a in found if not a.contextual}
+        if ranges is not whole and any(a.contextual and a.faction not in named for a in found):
+            # ("the jihadists" here, "Islamic State" only in a sentence outside the ranges)
+            named.update(a.faction for a in self._found(text, low, _outside(ranges, len(text))) if not a.contextual)
+        if within is not None and ranges is whole:
+            found = [a for a in found if _inside(within, a.start)]
+        return sorted((a for a in found if not a.contextual or a.faction in named), key=lambda a: a.start)
+
+    def _found(self, text: str, low: str, ranges: list[tuple[int, int]]) -> list[ActorMention]:
+        """The names that start inside ``ranges``, the longest where two overlap. (No name spans a
+        sentence boundary, so no name outside the ranges overlaps one inside.)"""
+        candidates = []
         # (A few letters lower-case to two, "İ" to "i̇": offsets would shift, so such a text is searched as is.)
         loose = (self._loose_lower, low) if len(low) == len(text) else (self._loose, text)
         for pattern, exact, haystack in ((self._strict, True, text), (*loose[:1], False, loose[1])):
-            if pattern is not None:
-                candidates += [(m, exact) for m in pattern.finditer(haystack)]
+            if pattern is None:
+                continue
+            for a, b in ranges:
+                # (read up to the longest name past the range's end: a name that starts inside ends there)
+                for m in pattern.finditer(haystack, a, min(len(haystack), b + self._longest + 1)):
+                    if m.start() >= b:
+                        break
+                    candidates.append((m, exact))
         # The longest name wins where two overlap ("IS militants" over "IS").
         candidates.sort(key=lambda c: (-(c[0].end() - c[0].start()), c[0].start()))
         found: list[ActorMention] = []
@@ -101,8 +131,30 @@ class Factions:
             faction, contextual = self._owner[(key, exact)]
             found.append(ActorMention(faction, text[m.start():m.end()], m.start(), m.end(), contextual))
             taken.append((m.start(), m.end()))
-        named = {a.faction for a in found if not a.contextual}
-        return sorted((a for a in found if not a.contextual or a.faction in named), key=lambda a: a.start)
+        return found
+
+
+# What a name must hold to run across a sentence end (see tokens.Sentences): a mark or a closing quote
+# before a space, a line break, or a space it opens with.
+_SENTENCE_BREAK = re.compile(r"[.!?\"”’)]\s|[\n\r]|^\s")
+
+
+def _inside(ranges: list[tuple[int, int]], at: int) -> bool:
+    k = bisect_right(ranges, at, key=lambda r: r[0]) - 1
+    return k >= 0 and ranges[k][0] <= at < ranges[k][1]
+
+
+def _outside(ranges: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """The parts of [0, n) that sorted, disjoint ``ranges`` leave out."""
+    out = []
+    at = 0
+    for a, b in ranges:
+        if a > at:
+            out.append((at, a))
+        at = max(at, b)
+    if at < n:
+        out.append((at, n))
+    return out
 
 
 def _alternation(aliases: list[str], flags: int) -> re.Pattern[str] | None:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 # A word: letters (any script), digits and the marks that sit inside transliterated names (A'zaz, Mari`).
 # Dotted abbreviations (U.S., U.K.) are one word. A possessive 's is not part of the word.
 _WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_](?:[\w'’‘`ʿʾ]*[^\W_])?")
-_POSSESSIVE = re.compile(r"['’]s$")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 # Sentence ends: . ! ? followed by space and an upper-case letter or a quote, or a line break.
 # (Every alternative opens with its one character, not a class, so the engine skips straight to the
 # candidates instead of trying the pattern at every character.)
@@ -44,6 +44,7 @@ _PARTICLE = "(?:" + "|".join(sorted(PARTICLES, key=len, reverse=True)) + ")"
 _REGION = re.compile(
     rf"{_CAP}(?<![\w'’][\s\S])[\w'’‘`ʿʾ.]*"
     rf"(?:[ -](?:{_PARTICLE}[ -]|[ei]-)*{_CAP}[\w'’‘`ʿʾ.]*|-[ei] (?={_CAP}))*")  # ("Shar-e Naw")
+_REGION_SPLIT = re.compile(f"({_REGION.pattern})")
 # The Arabic article in the spellings that open a name on their own ("al-Bab", "ash Shaddadi").
 LEADING_ARTICLES = frozenset("al el ar as ash ad az ez at an".split())
 
@@ -68,22 +69,35 @@ def tokenize_capitalised(text: str) -> list[Token]:
     lower-case word between two runs still separates them)."""
     out: list[Token] = []
     prev_end = 0
-    for region in _REGION.finditer(text):
-        start, end = region.span()
+    end = 0
+    # Split, not iterated match by match: the runs and the text between them come as one list of strings,
+    # with no match object and no method call per run. (gap, run, gap, run, ..., gap)
+    pieces = _REGION_SPLIT.split(text)
+    for k in range(1, len(pieces), 2):
+        gap, run = pieces[k - 1], pieces[k]
+        start = end + len(gap)
+        end = start + len(run)
         # (the article's letters checked inline first: most runs follow a space and no article)
         first = _with_article(text, start) if start >= 3 and text[start - 1] in " -" and (
             text[start - 3:start - 1] in LEADING_ARTICLES or text[start - 4:start - 1] in LEADING_ARTICLES) else start
-        if first == start and region.group().isalnum():  # one word, the usual case: no second regex over it
-            word = region.group()
-            out.append(_new_token(Token, (word, start, end, text[prev_end:start], word[:1].isupper())))
+        if first == start and run.isalnum():  # one word, the usual case: no second regex over it
+            # (the gap is the separator unless the last run's word stopped short of its end: "St.")
+            sep = gap if prev_end == start - len(gap) else text[prev_end:start]
+            out.append(_new_token(Token, (run, start, end, sep, run[:1].isupper())))
             prev_end = end
             continue
-        for m in _WORD.finditer(text, first, end):
-            word, start, end = m.group(), m.start(), m.end()
-            if _POSSESSIVE.search(word) and len(word) > 2:  # "Assad's" is Assad
-                word, end = word[:-2], end - 2
-            out.append(_new_token(Token, (word, start, end, text[prev_end:start], word[:1].isupper())))
-            prev_end = m.end()
+        words = _WORD_SPLIT.split(text[first:end])  # (the same, for the words of the run)
+        w_end = first
+        for i in range(1, len(words), 2):
+            word = words[i]
+            w_start = w_end + len(words[i - 1])
+            w_end = w_start + len(word)
+            if word.endswith(("'s", "’s")) and len(word) > 2:  # "Assad's" is Assad
+                out.append(_new_token(Token, (word[:-2], w_start, w_end - 2, text[prev_end:w_start],
+                                              word[:1].isupper())))
+            else:
+                out.append(_new_token(Token, (word, w_start, w_end, text[prev_end:w_start], word[:1].isupper())))
+            prev_end = w_end
     return out
 
 

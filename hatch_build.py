@@ -16,11 +16,13 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-# The parse path (geo parse: recognition, resolution, events); the rest of geo stays interpreted and
-# imports them as usual.
-COMPILED = ["geo/point.py", "geo/gazetteer/place.py", "geo/geoparse/lexicon.py", "geo/names.py", "geo/geoparse/__init__.py", "geo/geoparse/tokens.py", "geo/geoparse/recognize.py",
-            "geo/geoparse/resolve.py", "geo/events/extract.py", "geo/events/actors.py", "geo/events/dates.py",
-            "geo/events/locate.py"]
+# The parse path (geo parse: recognition, resolution, events) with the gazetteer lookup and the record
+# classes it reads most; the rest of geo stays interpreted and imports them as usual. (Not geo/point.py:
+# a compiled Coordinate would refuse a bad latitude with a TypeError, not with InvalidCoordinate.)
+COMPILED = ["geo/gazetteer/place.py", "geo/gazetteer/lookup.py", "geo/names.py",
+            "geo/geoparse/__init__.py", "geo/geoparse/lexicon.py", "geo/geoparse/tokens.py",
+            "geo/geoparse/recognize.py", "geo/geoparse/resolve.py",
+            "geo/events/extract.py", "geo/events/actors.py", "geo/events/dates.py", "geo/events/locate.py"]
 
 
 def _pure_requested() -> bool:

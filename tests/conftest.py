@@ -11,6 +11,14 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 TESTS = Path(__file__).resolve().parent
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    """Which geo the session tests: the source tree, or an installed build (CI runs the suite on both)."""
+    import geo.geoparse.recognize as recognize
+
+    build = "pure Python" if recognize.__file__.endswith(".py") else "compiled (mypyc)"
+    return f"geo under test: {build}, {Path(recognize.__file__).parent.parent}"
+
+
 def shared_path(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     if not path.exists():

@@ -14,6 +14,7 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -276,7 +277,8 @@ class Gazetteer:
         ``where`` and ``order`` speak of the names table only (key, fold, cc, pop): candidates are chosen
         from its covering index, and only the chosen are joined to their places."""
         sources = self._open()
-        selects, params = [], ()
+        selects: list[str] = []
+        params: tuple = ()
         for clause in ((where,) if isinstance(where, str) else where):
             inner = f"SELECT place, fold FROM s{{i}}.names WHERE {clause}"
             params = (*params, *args)
@@ -293,7 +295,9 @@ class Gazetteer:
         one = f"SELECT {columns}, n.fold, {{i}} FROM ({inner}) n JOIN s{{i}}.places p ON p.id = n.place"
         n = len(self._attached)
         sql = " UNION ALL ".join(f"SELECT * FROM ({one.format(i=i)})" for i in range(n))
-        rows = self._con.execute(sql, params * n).fetchall()
+        con = self._con
+        assert con is not None  # (opened with the sources)
+        rows = con.execute(sql, params * n).fetchall()
         for i in range(n, len(sources)):  # past SQLite's limit on attached databases: one query each
             rows.extend((*r[:-1], i) for r in sources[i][1].execute(one.format(i=0).replace("s0.", ""), params))
         names = [s for s, _ in sources]
@@ -385,9 +389,9 @@ class Gazetteer:
 
     # ---------------------------------------------------------------------------------------- info
 
-    def info(self) -> list[dict]:
+    def info(self) -> list[dict[str, Any]]:
         """Every index: source, kind, rows, when built, from what."""
-        out = []
+        out: list[dict[str, Any]] = []
         for path in sorted(index_dir(self.home).glob("*.sqlite")):
             meta = read_meta(path)
             if meta is None:

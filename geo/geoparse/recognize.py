@@ -548,12 +548,15 @@ class Recognizer:
 
     def _cue_after(self, text: str, end: int) -> Cue | None:
         heads = self._after_heads
-        if heads is not None and text[end:end + 1] == " ":
+        after = text[end:end + 1]
+        if heads is not None and after == " ":
             head = text[end + 1:end + 4]
             m = None if head.isascii() and head.isalpha() and head.lower() not in heads \
                 else self._after.match(text, end, end + 40)
-        else:
+        elif after == "-" or after.isspace():
             m = self._after.match(text, end, end + 40)
+        else:
+            m = None  # (the pattern opens with a space or a hyphen: "Aleppo," is followed by no cue word)
         if m:
             return self.cue_after[" ".join(m.group(1).lower().replace("-", " ").split())]
         if text.startswith(",", end):

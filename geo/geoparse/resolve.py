@@ -119,12 +119,13 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     within: dict[int, Match] = {}
     ordered = sorted(spans, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:]):
+        if text is None or b.start - a.end != 2 or not text.startswith(", ", a.end):
+            continue  # (most neighbours are not "X, Y": tested first)
         top = lookups.get(b.text)
         mine = lookups.get(a.text)
         if mine and mine[0].tier == "exact" and mine[0].place.feature_class == "A":
             continue  # "Russia, Iran and militias": a list of countries, not a place inside one
-        if text is not None and text[a.end:b.start] == ", " and top and top[0].tier == "exact" \
-                and top[0].place.feature_code in ("ADM1", "PCLI"):
+        if top and top[0].tier == "exact" and top[0].place.feature_code in ("ADM1", "PCLI"):
             within[a.start] = top[0]
             if a.known:
                 region = top[0].place
@@ -136,6 +137,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     part_of: dict[int, Match] = {}
     if text is not None:
         for a, b in zip(ordered, ordered[1:]):
+            if text.find("of", a.end, b.start) == -1:
+                continue  # (what the pattern needs, tested first)
             top = lookups.get(b.text)
             if top and top[0].tier == "exact" and _PART_OF.fullmatch(text[a.end:b.start]):
                 part_of[a.start] = top[0]

@@ -121,6 +121,7 @@ class Sentences:
             starts.append(m.end())
         self.text = text
         self.starts = starts
+        self._at: dict[int, str] = {}
 
     def span(self, offset: int) -> tuple[int, int]:
         i = bisect_right(self.starts, offset) - 1
@@ -129,9 +130,14 @@ class Sentences:
 
     def at(self, offset: int) -> str:
         start, end = self.span(offset)
-        return self.text[start:end].strip()
+        got = self._at.get(start)
+        if got is None:  # (a sentence that names several places is cut out once)
+            got = self._at[start] = self.text[start:end].strip()
+        return got
 
     def is_start(self, offset: int) -> bool:
         """True if only punctuation and quotes stand between the sentence start and ``offset``."""
         start = self.starts[bisect_right(self.starts, offset) - 1]
+        if start < offset and self.text[start].isalnum():
+            return False  # (most sentences open with a word: no search needed)
         return _ALNUM.search(self.text, start, offset) is None

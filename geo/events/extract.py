@@ -196,23 +196,28 @@ def extract(parsed: dict, text: str, factions: Factions, sentences: Sentences | 
                       key=lambda t: t["start"])
     if not toponyms:
         return []
-    # Only the sentences that name a place can hold an event: the factions are looked for in those.
-    spans = _sentences_with_places(sentences, text, toponyms)
-    actors = factions.find(text, within=_merged([(a, b) for a, b, _, _ in spans]))
+    # Only a sentence that names a place and has an event word can hold an event: the factions are looked
+    # for in those.
+    candidates = []
+    for s_start, s_end, ti, tj in _sentences_with_places(sentences, text, toponyms):
+        sentence = text[s_start:s_end]
+        words = _event_words(sentence)
+        if words is not None:
+            candidates.append((s_start, s_end, ti, tj, sentence, words))
+    actors = factions.find(text, within=_merged([(c[0], c[1]) for c in candidates]))
     published = parsed.get("published")
     events: list[Event] = []
     seen: set[tuple] = set()
     ai = 0  # walk sentences and actors together: linear in the text
-    for s_start, s_end, ti, tj in spans:
+    for s_start, s_end, ti, tj, sentence, words in candidates:
         while ai < len(actors) and actors[ai].start < s_start:
             ai += 1
         aj = ai
         while aj < len(actors) and actors[aj].start < s_end:
             aj += 1
-        sentence = text[s_start:s_end]
         places = toponyms[ti:tj]
         who = actors[ai:aj]
-        found = _sentence_events(text, s_start, s_end, places, who, factions)
+        found = _sentence_events(text, s_start, s_end, places, who, factions, sentence, words)
         if not found:
             continue
         date = event_date(sentence, published)  # dated only when it has events
@@ -287,13 +292,33 @@ def _faction_in(text: str, factions: Factions) -> str | None:
     return found[0].faction if found else None
 
 
-def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
+EventWords = tuple[str, bool, bool, bool, int]
+
+
+def _event_words(sentence: str) -> EventWords | None:
+    """What in a sentence can make an event: its lower-cased text; whether it may say that control is
+    divided, that a place is held ("rebel-held") or a stronghold; and the cues whose words it has (bits,
+    as in _CUE_BITS). None where nothing can: most sentences that name a place. Each pattern of
+    _sentence_events needs its key word, and a cheap test for the words spares the scan of most sentences."""
+    if not PREFILTER:
+        return "", True, True, True, -1  # (every pattern, every cue)
+    low = sentence.lower()
+    divided = "control of" in low
+    held = "-held" in low or "-controlled" in low or "-run" in low
+    strongholds = "stronghold" in low or "bastion" in low or "heartland" in low
+    present = _CUES_WITHOUT_WORDS
+    for word in _LOWER_WORD.findall(low):
+        present |= _CUE_BITS.get(word, 0)
+    if not (divided or held or strongholds or present):
+        return None
+    return low, divided, held, strongholds, present
+
+
+def _sentence_events(text, s_start, s_end, places, who, factions, sentence: str, words: EventWords) -> list[dict]:
     out: list[dict] = []
-    sentence = text[s_start:s_end]
+    low, divided, held, strongholds, present = words
     # "Control of A is divided between Y in the east and Z in the west."
-    low = sentence.lower() if PREFILTER else ""
-    # Each pattern below needs its key word; a cheap substring test spares the scan of most sentences.
-    m = _DIVIDED.search(sentence) if "control of" in low or not PREFILTER else None
+    m = _DIVIDED.search(sentence) if divided else None
     if m:
         target = [p for p in places if s_start + m.start("place") <= p["start"] < s_start + m.end("place")]
         for side, part in (("a", "pa"), ("b", "pb")):
@@ -304,7 +329,6 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
         if out:
             return out
     # "rebel-held town of Kafrnaha", "government-held territory on the northern edge of Aleppo"
-    held = not PREFILTER or "-held" in low or "-controlled" in low or "-run" in low
     for m in (_HELD.finditer(sentence) if held else ()):
         words = m.group("who")
         faction = factions.held_by(words) or factions.held_by(words.split()[-1])
@@ -315,7 +339,6 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
             out.append({"action": "controls", "actor": faction, "place": after[0], "confidence": 0.7,
                         "cue": m.group(0)})
     # "the rebel stronghold of Idlib", "the regime's coastal bastion of Latakia", "X, a stronghold for Hezbollah"
-    strongholds = not PREFILTER or "stronghold" in low or "bastion" in low or "heartland" in low
     for m in (_STRONGHOLD.finditer(sentence) if strongholds else ()):
         at = s_start + m.start()
         # "the rebel stronghold", "the regime's coastal bastion": the owner is a word just before.
@@ -334,12 +357,9 @@ def _sentence_events(text, s_start, s_end, places, who, factions) -> list[dict]:
         if owner and target:
             out.append({"action": "controls", "actor": owner, "place": target[0], "confidence": 0.7,
                         "cue": m.group(0)})
-    present = _CUES_WITHOUT_WORDS
-    for word in _LOWER_WORD.findall(low):
-        present |= _CUE_BITS.get(word, 0)
     lowered = PREFILTER and len(low) == len(sentence) and "ı" not in sentence and "ſ" not in sentence
     for bit, (action, kind, pattern, lower_pattern) in enumerate(_CUES_LOWER):
-        if PREFILTER and not present >> bit & 1:
+        if not present >> bit & 1:
             continue
         for m in (lower_pattern.finditer(low) if lowered else pattern.finditer(sentence)):
             cue = sentence[m.start():m.end()]

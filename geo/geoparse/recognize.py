@@ -582,8 +582,15 @@ class Recognizer:
         taken = sorted((s.start if s.name_start is None else s.name_start, s.name_end or s.end) for s in spans)
         # One pass for all of them, longest names first: "Al Bab" before "Bab".
         names = sorted(cued, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w'’-])")
-        for m in pattern.finditer(text):
+        # (The pattern opens with the names, so the engine skips to their first letters; the character
+        # before a match, which must not run into it, is checked here.)
+        pattern = re.compile("(?:" + "|".join(map(re.escape, names)) + r")(?![\w'’-])")
+        at = 0
+        while (m := pattern.search(text, at)) is not None:
+            if m.start() > 0 and _runs_into(text[m.start() - 1]):
+                at = m.start() + 1  # ("al-Bab" is no mention of Bab; a name may still start inside it)
+                continue
+            at = m.end()
             k = bisect_left(taken, (m.end(), -1))
             if any(a < m.end() and m.start() < b for a, b in taken[max(0, k - 2):k + 1]):
                 continue  # already a span, or inside one
@@ -678,9 +685,9 @@ class Recognizer:
         added = []
         for n in range(len(ordered) - 1):
             s1, s2 = ordered[n], ordered[n + 1]
-            gap = text[s1.end:s2.start]
-            if len(gap) > 80 or not _ITEMS_BETWEEN.fullmatch(gap) or not opened(n):
+            if s2.start - s1.end > 80 or not _ITEMS_BETWEEN.fullmatch(text, s1.end, s2.start) or not opened(n):
                 continue
+            gap = text[s1.end:s2.start]
             for m in _ITEM.finditer(gap):
                 a, b = s1.end + m.start(), s1.end + m.end()
                 k = bisect_left(starts, a)
@@ -700,7 +707,9 @@ class Recognizer:
 def context_cue(text: str, start: int, end: int) -> Cue | None:
     """What the words around a name the gazetteer lacks say it is a place: "captured a bomb maker in
     Haditha on Friday", "the headquarters at Manerplaw.", "captured Burdhubo from the government forces"."""
-    if _IN_PLACE.search(text, max(0, start - 24), start) and _PLACE_FOLLOWS.match(text, end):
+    # (the words _IN_PLACE ends in, checked first: most names follow none of them)
+    if text[max(0, start - 24):start].rstrip().endswith(("in", "near", "outside", "at")) \
+            and _IN_PLACE.search(text, max(0, start - 24), start) and _PLACE_FOLLOWS.match(text, end):
         return IN_PLACE
     if _FROM_SIDE.match(text, end) and _TAKEN_BEFORE.search(text, max(0, start - 90), start):
         return TAKEN_FROM
@@ -734,6 +743,11 @@ def _named_in_full(text: str, name: str) -> bool:
 
 _WORD_BOUNDARY = re.compile(r"\b")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ -]+(?:al-|el-)?\Z")  # (\Z: $ would also match before a final newline)
+
+
+def _runs_into(ch: str) -> bool:
+    """A character a name cannot follow and still be a word of its own: what [\\w'’-] matches."""
+    return ch.isalnum() or ch in "_'’-"
 
 
 def _feature_meant(text: str, start: int) -> bool:

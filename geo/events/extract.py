@@ -201,15 +201,15 @@ def extract(parsed: dict, text: str, factions: Factions, sentences: Sentences | 
     candidates = []
     for s_start, s_end, ti, tj in _sentences_with_places(sentences, text, toponyms):
         sentence = text[s_start:s_end]
-        words = _event_words(sentence)
-        if words is not None:
-            candidates.append((s_start, s_end, ti, tj, sentence, words))
+        event_words = _event_words(sentence)
+        if event_words is not None:
+            candidates.append((s_start, s_end, ti, tj, sentence, event_words))
     actors = factions.find(text, within=_merged([(c[0], c[1]) for c in candidates]))
     published = parsed.get("published")
     events: list[Event] = []
     seen: set[tuple] = set()
     ai = 0  # walk sentences and actors together: linear in the text
-    for s_start, s_end, ti, tj, sentence, words in candidates:
+    for s_start, s_end, ti, tj, sentence, event_words in candidates:
         while ai < len(actors) and actors[ai].start < s_start:
             ai += 1
         aj = ai
@@ -217,7 +217,7 @@ def extract(parsed: dict, text: str, factions: Factions, sentences: Sentences | 
             aj += 1
         places = toponyms[ti:tj]
         who = actors[ai:aj]
-        found = _sentence_events(text, s_start, s_end, places, who, factions, sentence, words)
+        found = _sentence_events(text, s_start, s_end, places, who, factions, sentence, event_words)
         if not found:
             continue
         date = event_date(sentence, published)  # dated only when it has events
@@ -314,9 +314,10 @@ def _event_words(sentence: str) -> EventWords | None:
     return low, divided, held, strongholds, present
 
 
-def _sentence_events(text, s_start, s_end, places, who, factions, sentence: str, words: EventWords) -> list[dict]:
+def _sentence_events(text, s_start, s_end, places, who, factions, sentence: str,
+                     event_words: EventWords) -> list[dict]:
     out: list[dict] = []
-    low, divided, held, strongholds, present = words
+    low, divided, held, strongholds, present = event_words
     # "Control of A is divided between Y in the east and Z in the west."
     m = _DIVIDED.search(sentence) if divided else None
     if m:

@@ -217,7 +217,8 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         ranked_for[setting] = ranked
         chosen.append((s, ranked))
 
-    unplaceable = [FAST_PATH and bool(ranked) and _unplaceable(s, ranked) for s, ranked in chosen]
+    fast = FAST_PATH
+    unplaceable = [fast and bool(ranked) and _unplaceable(s, ranked) for s, ranked in chosen]
     # Spatial coherence: the places the document is most sure of, in its main country, pull the rest.
     anchors = [r[0][1].place.point for s, r in chosen
                if r and r[0][1].place.country == primary and r[0][1].place.feature_class == "P"

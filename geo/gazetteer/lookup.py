@@ -79,7 +79,7 @@ class Gazetteer:
         self._con: sqlite3.Connection | None = None
         self._attached: list[str] = []
         self._admin1: dict[str, str] | None = None
-        self._keys: set[str] | None = None
+        self._keys: dict[str, None] | None = None
         self._cache: dict[tuple, list[Match]] = {}
 
     # ------------------------------------------------------------------------------------- sources
@@ -124,13 +124,16 @@ class Gazetteer:
     def source_names(self) -> list[str]:
         return list(dict.fromkeys(name for name, _ in self._open()))
 
-    def name_keys(self) -> set[str]:
-        """Every variant key of every source, in memory: the geoparser's first, fast test of a word run."""
+    def name_keys(self) -> dict[str, None]:
+        """Every variant key of every source, in memory: the geoparser's first, fast test of a word run.
+        The keys of a dict, not a set: the garbage collector walks a set's every member at each full
+        collection (hundreds of thousands here, in a process that keeps building new objects), while it
+        stops tracking a dict that holds only strings."""
         if self._keys is None:
             self._keys = self._kept_keys()
         return self._keys
 
-    def _kept_keys(self) -> set[str]:
+    def _kept_keys(self) -> dict[str, None]:
         """The keys from a file kept beside the indexes (one key a line, headed by the indexes' sizes and
         times): splitting it is several times faster than reading every index, which a scheduled build
         would otherwise do on each run. Rewritten whenever an index changes."""
@@ -142,12 +145,14 @@ class Gazetteer:
         try:
             with open(kept, encoding="utf-8") as f:
                 if f.readline().rstrip("\n") == signature:
-                    return set(f.read().split("\n")) - {""}
+                    read = dict.fromkeys(f.read().split("\n"))
+                    read.pop("", None)
+                    return read
         except (OSError, UnicodeDecodeError):
             pass
-        keys: set[str] = set()
+        keys: dict[str, None] = {}
         for _, con in sources:
-            keys.update(k for (k,) in con.execute("SELECT DISTINCT key FROM names"))
+            keys.update((k, None) for (k,) in con.execute("SELECT DISTINCT key FROM names"))
         try:
             tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
             tmp.write_text(signature + "\n" + "\n".join(keys), encoding="utf-8")

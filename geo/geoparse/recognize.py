@@ -193,7 +193,7 @@ class Span:
 
 
 class Recognizer:
-    def __init__(self, lexicon: Lexicon, name_keys: set[str], abbreviations: set[str],
+    def __init__(self, lexicon: Lexicon, name_keys: dict[str, None], abbreviations: set[str],
                  exact: Callable[[str], bool] | None = None) -> None:
         self.lx = lexicon
         self.keys = name_keys
@@ -400,7 +400,7 @@ class Recognizer:
         return out
 
     def _accept(self, text, tokens, i, j, s, f, k, known: bool, sentences) -> Span | None:
-        # (known: k in self.keys, asked once per name: the keys are a large set, and probing it is slow)
+        # (known: k in self.keys, asked once per name: the keys are many, and probing them is slow)
         first = tokens[i]
         single = i == j
         if single and f in self.lx.demonyms:

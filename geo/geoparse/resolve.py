@@ -91,10 +91,22 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     # Names found only as spelling variants are looked up again with the document's countries first
     # ("Killis" in a story about the Turkish border is Kilis, not a Syrian village that sounds alike).
     doc_countries = tuple(dict.fromkeys([*doc_focus, *focus]))
-    for name, found in list(lookups.items()):
-        if found and found[0].tier != "exact" and doc_countries:
+    fast = FAST_PATH
+    relook = {name for name, found in lookups.items() if found and found[0].tier != "exact" and doc_countries}
+
+    def candidates(name: str) -> list[Match]:
+        if name in relook:
+            relook.discard(name)
             lookups[name] = gaz.lookup(name, limit=CANDIDATES, fuzzy=False, focus=doc_countries,
                                         alternatenames=False)
+        return lookups.get(name) or []
+
+    if not fast:
+        for name in list(relook):
+            candidates(name)
+    # (Otherwise a name is looked up again when a mention needs it: not for a bare word of a person's name,
+    # which no lookup can make a place, since it has no exact candidate. What follows reads only the
+    # exact candidates of other names, which looking up again leaves as they are.)
 
     # The provinces (states) the document names: its towns are looked for in them first ("Richmond" in a
     # story that names Virginia).
@@ -190,7 +202,14 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
                 s.near_to = near_to[0].place.name
             chosen.append((s, kept))
             continue
-        cands = lookups.get(s.text) or []
+        bare = fast and s.in_name and s.cue is None and not s.modifier \
+            and whole is None and area is None and near_to is None
+        cands = (lookups.get(s.text) or []) if bare else candidates(s.text)
+        if bare and cands and not any(_may_be_named_in_a_name(m) for m in cands):
+            # A word of a name that yields nothing (see _unplaceable): not ranked, and not kept for a
+            # mention of the same name that is more than a word of a name.
+            chosen.append((s, [(m.score, m) for m in cands]))
+            continue
         if whole is not None:
             # Only a place that lies inside it; none: the gazetteer does not know this part of it.
             cands = [m for m in cands if contained(m, whole)]
@@ -217,11 +236,13 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         ranked_for[setting] = ranked
         chosen.append((s, ranked))
 
-    fast = FAST_PATH
-    unplaceable = [fast and bool(ranked) and _unplaceable(s, ranked) for s, ranked in chosen]
-    # Spatial coherence: the places the document is most sure of, in its main country, pull the rest.
-    anchors = [r[0][1].place.point for s, r in chosen
-               if r and r[0][1].place.country == primary and r[0][1].place.feature_class == "P"
+    # Words of people's and institutions' names that no candidate can make a place: they yield nothing.
+    name_words_only = [bool(ranked) and _unplaceable(s, ranked) for s, ranked in chosen]
+    unplaceable = [fast and word for word in name_words_only]  # (what the steps below skip)
+    # Spatial coherence: the places the document is most sure of, in its main country, pull the rest
+    # (not a word of a name: "Hassan" in "Ahmed Hassan Khalil" places nothing, so it pulls nothing).
+    anchors = [r[0][1].place.point for (s, r), word in zip(chosen, name_words_only)
+               if r and not word and r[0][1].place.country == primary and r[0][1].place.feature_class == "P"
                and (len(r) == 1 or r[0][0] - r[1][0] > 0.1)]
     centre = _median_point(anchors)
     sentence_starts = {s.start for s in spans if s.sentence_start}

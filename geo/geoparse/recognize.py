@@ -580,24 +580,33 @@ class Recognizer:
         if not cued:
             return
         taken = sorted((s.start if s.name_start is None else s.name_start, s.name_end or s.end) for s in spans)
-        # One pass for all of them, longest names first: "Al Bab" before "Bab".
-        names = sorted(cued, key=len, reverse=True)
-        # (The pattern opens with the names, so the engine skips to their first letters; the character
-        # before a match, which must not run into it, is checked here.)
-        pattern = re.compile("(?:" + "|".join(map(re.escape, names)) + r")(?![\w'’-])")
-        at = 0
-        while (m := pattern.search(text, at)) is not None:
-            if m.start() > 0 and _runs_into(text[m.start() - 1]):
-                at = m.start() + 1  # ("al-Bab" is no mention of Bab; a name may still start inside it)
-                continue
-            at = m.end()
-            k = bisect_left(taken, (m.end(), -1))
-            if any(a < m.end() and m.start() < b for a, b in taken[max(0, k - 2):k + 1]):
+        # Where the text writes each name as a word of its own (running into no word on either side: "al-Bab"
+        # is no mention of Bab), the longest where two start at one place ("Al Bab" before "Bab"), left to
+        # right. (Found with str.find: a pattern made of the names would be compiled anew, in the
+        # interpreter, for every text.)
+        longest: dict[int, int] = {}  # start -> end
+        for name in cued:
+            at = text.find(name)
+            while at != -1:
+                end = at + len(name)
+                if not (at > 0 and _runs_into(text[at - 1])) and not (end < len(text) and _runs_into(text[end])) \
+                        and longest.get(at, 0) < end:
+                    longest[at] = end
+                at = text.find(name, at + 1)
+        last = 0
+        for start in sorted(longest):
+            end = longest[start]
+            if start < last:
+                continue  # (inside the mention before)
+            last = end
+            k = bisect_left(taken, (end, -1))
+            if any(a < end and start < b for a, b in taken[max(0, k - 2):k + 1]):
                 continue  # already a span, or inside one
-            first = cued[m.group()]
-            spans.append(Span(m.start(), m.end(), m.group(), first.fold, first.key, cue=first.cue, tokens=first.tokens,
-                              known=first.known, sentence_start=sentences.is_start(m.start())))
-            insort(taken, (m.start(), m.end()))
+            name = text[start:end]
+            first = cued[name]
+            spans.append(Span(start, end, name, first.fold, first.key, cue=first.cue, tokens=first.tokens,
+                              known=first.known, sentence_start=sentences.is_start(start)))
+            insort(taken, (start, end))
 
     def _lists(self, text, tokens, spans: list[Span], masked, sentences, cont) -> None:
         """In "the villages of A, B and C", the names after the first cued one are places too."""

@@ -147,9 +147,6 @@ _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north
                                 r"northwest|southeast|southwest|(?:northern|southern|eastern|western)\s+(?:edges?|"
                                 r"outskirts|countryside|sides?|suburbs?|parts?|approaches|entrances?|gates|flank)|"
                                 r"km|kilometres|kilometers|miles|edge|edges|outskirts|from)\b", re.I)
-# Between items of a list: ", ", " and ", ", and the base of ".
-# ("the base of D", "the village of E": a place noun and "of"; not "north of", "the capital of": those place
-# the item before, they add none.)
 # "Khan Touman, which rebels took from ...": the place before ", which", the actor after it.
 _WHICH_BEFORE = re.compile(r"(?P<place>[^,]+),\s*which\s+(?P<actor>[^,]*?)$")
 _SO_CLOSE = re.compile(r"so close", re.I)  # "never been so close": emphasis, not a negation
@@ -161,6 +158,9 @@ _FROM = re.compile(r"\bfrom\s+")
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 # The cues of an attack that need no attacker named: "air strikes hit X".
 _STRIKE_CUE = re.compile(r"air ?strikes?|raids?|strikes|bombs?|shells|shelling|bombardment|rockets|missiles?", re.I)
+# Between items of a list: ", ", " and ", ", and the base of ".
+# ("the base of D", "the village of E": a place noun and "of"; not "north of", "the capital of": those place
+# the item before, they add none.)
 MAX_LEAD = 45  # characters between a verb and the place it governs
 NEAR_OK = ("attacked", "advanced_toward")  # struck near X, advanced near X: X is where it happened
 

@@ -50,8 +50,10 @@ MAX_ATTACHED = 9  # SQLite allows 10 attached databases by default
 # so a few suffice; distance or admin context can promote a small place, so more are scored then.
 CANDIDATES = 6
 CANDIDATES_IN_CONTEXT = 40
-# Indexes are read through memory maps, not a read call per page: a name new to the parser costs a tenth
-# less. (Safe: an index is only ever replaced by renaming a new file over it, never changed in place.)
+# Indexes are read through memory maps, not a read call per page, and opened as immutable, with no file
+# lock or journal check per query: together a name new to the parser costs a sixth less. (Safe: an index
+# is written whole into a temporary file and renamed over the old one, never changed in place; an open
+# connection goes on reading the file it opened.)
 MMAP_BYTES = 1 << 30
 # A place of this population makes the primary-name bonus of places a twentieth its size or less void.
 DWARFING_POPULATION = 20_000
@@ -111,7 +113,7 @@ class Gazetteer:
         # One connection with every index attached: a lookup is then one statement, not one per source.
         self._con = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
         for i, (_, path) in enumerate(paths[:MAX_ATTACHED]):
-            self._con.execute(f"ATTACH DATABASE ? AS s{i}", (f"file:{path}?mode=ro",))
+            self._con.execute(f"ATTACH DATABASE ? AS s{i}", (f"file:{path}?mode=ro&immutable=1",))
             self._con.execute(f"PRAGMA s{i}.mmap_size = {MMAP_BYTES}")
         self._con.execute("PRAGMA query_only = ON")
         self._attached = [name for name, _ in paths[:MAX_ATTACHED]]
@@ -420,7 +422,7 @@ def _rank(scored: tuple) -> float:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
     con.execute("PRAGMA query_only = ON")
     con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     return con

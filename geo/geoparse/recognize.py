@@ -271,9 +271,7 @@ class Recognizer:
                 i += 1
         for sp in spans:
             if sp.tokens == 1:  # (what resolution asks of one-word names only)
-                # (the words _IN_PLACE ends in, checked first: most names follow none of them)
-                sp.after_in = text[max(0, sp.start - 12):sp.start].rstrip().endswith(("in", "near", "outside", "at")) \
-                    and _IN_PLACE.search(text, max(0, sp.start - 12), sp.start) is not None
+                sp.after_in = _in_place_before(text, sp.start, 12)
         self._lists(text, tokens, spans, masked, sentences, cont)
         self._between(text, tokens, spans, masked, sentences)
         self._again(text, spans, sentences)
@@ -716,13 +714,18 @@ class Recognizer:
 def context_cue(text: str, start: int, end: int) -> Cue | None:
     """What the words around a name the gazetteer lacks say it is a place: "captured a bomb maker in
     Haditha on Friday", "the headquarters at Manerplaw.", "captured Burdhubo from the government forces"."""
-    # (the words _IN_PLACE ends in, checked first: most names follow none of them)
-    if text[max(0, start - 24):start].rstrip().endswith(("in", "near", "outside", "at")) \
-            and _IN_PLACE.search(text, max(0, start - 24), start) and _PLACE_FOLLOWS.match(text, end):
+    if _in_place_before(text, start, 24) and _PLACE_FOLLOWS.match(text, end):
         return IN_PLACE
     if _FROM_SIDE.match(text, end) and _TAKEN_BEFORE.search(text, max(0, start - 90), start):
         return TAKEN_FROM
     return None
+
+
+def _in_place_before(text: str, start: int, window: int) -> bool:
+    """``_IN_PLACE`` ends within ``window`` characters before ``start``: "in", "near", "outside", "base at"."""
+    # (the words it ends in, checked first: most names follow none of them)
+    return text[max(0, start - window):start].rstrip().endswith(("in", "near", "outside", "at")) \
+        and _IN_PLACE.search(text, max(0, start - window), start) is not None
 
 
 def placed_by_context(text: str, span: Span) -> Cue | None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import sys
+from array import array
 
 import pytest
 
 from geo.gazetteer.importer import import_file
 from geo.gazetteer.index import read_meta
-from geo.gazetteer.lookup import Gazetteer
+from geo.gazetteer.lookup import Gazetteer, _fingerprint
+from geo.names import fold
 from geo.point import Coordinate
 from tests.conftest import TESTS, shared_path
 
@@ -254,3 +257,56 @@ def test_the_default_knows_the_worlds_provinces(default_home):
 def test_countries_news_names_are_found_as_countries(default_home, name, country):
     top = Gazetteer(default_home).lookup(name)[0]
     assert (top.place.feature_code, top.place.country) == ("PCLI", country), top
+
+
+def test_no_name_a_lookup_can_match_exactly_fails_the_test_in_memory(sy_home):
+    # may_be_named spares the geoparser a query for names no place bears: a wrong "no" would lose a place.
+    gaz = Gazetteer(sy_home)
+    folds = set()
+    for source, every in (("SY", 1), ("default", 10)):  # (a tenth of the default's million will do)
+        con = sqlite3.connect(f"file:{sy_home / 'gazetteer' / source}.sqlite?mode=ro", uri=True)
+        folds.update(f for k, (f,) in enumerate(con.execute("SELECT DISTINCT fold FROM names")) if k % every == 0)
+        con.close()
+    assert len(folds) > 100_000
+    missed = [f for f in folds if fold(f) == f and not gaz.may_be_named(f)]
+    assert missed == []
+    assert gaz.may_be_named("Tall Qrah") and gaz.may_be_named("ALEPPO")
+    # and names no place bears are told apart: all but the rare one whose fingerprint a name has (for these
+    # million names, 1 in 4,000 or so; then a lookup tells)
+    assert not any(gaz.may_be_named(n) for n in ("Xqzvwy Jjkkq", "Tal Qrahh", "Aleppoo", "Obamaville Heights", ""))
+    assert sum(gaz.may_be_named(f"Qzx{i}vb") for i in range(2000)) <= 3
+    # "Tal Qrahh" sounds like Tall Qrah (the same variant key), and no place bears that spelling
+    assert gaz.sounds_alike_only("Tal Qrahh")
+    assert not gaz.sounds_alike_only("Tall Qrah") and not gaz.sounds_alike_only("Xqzvwy Jjkkq")
+
+
+def test_the_name_fingerprints_are_kept_beside_the_indexes_and_rebuilt_when_one_changes(tmp_path):
+    from tests.test_import_bad_input import dump_row, write_dump
+
+    home = tmp_path / "home"
+
+    def load(names):
+        rows = [dump_row(1000 + i, n, lat=f"{33.5 + i / 100:.3f}") for i, n in enumerate(names)]
+        assert import_file(str(write_dump(tmp_path / "dumps" / "SY.txt", rows)), home).status == "imported"
+
+    load(["Douma", "Jobar"])
+    gaz = Gazetteer(home, default=False)
+    assert gaz.may_be_named("Douma") and not gaz.may_be_named("Harasta")
+    kept = home / "gazetteer" / "name_prints.bin"
+    head, _, data = kept.read_bytes().partition(b"\n")
+    assert len(data) == 4 * 2
+    # Read back while the index is unchanged: a fingerprint written into the file is believed.
+    prints = sorted([*array("I", data), _fingerprint("harasta")] if sys.byteorder == "little" else [])
+    if prints:
+        kept.write_bytes(head + b"\n" + array("I", prints).tobytes())
+        assert Gazetteer(home, default=False).may_be_named("Harasta")
+    # A new import changes the index: the file is built again from it.
+    load(["Douma", "Jobar", "Zamalka"])
+    gaz = Gazetteer(home, default=False)
+    assert gaz.may_be_named("Zamalka") and not gaz.may_be_named("Harasta")
+    # A damaged file is built again too, and rewritten whole.
+    head, _, data = kept.read_bytes().partition(b"\n")
+    kept.write_bytes(head + b"\n" + data[:5])
+    gaz = Gazetteer(home, default=False)
+    assert gaz.may_be_named("Jobar") and gaz.may_be_named("Zamalka") and not gaz.may_be_named("Harasta")
+    assert len(kept.read_bytes().partition(b"\n")[2]) == 4 * 3

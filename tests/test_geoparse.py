@@ -501,6 +501,27 @@ def test_skipping_the_ranking_of_name_words_changes_no_toponym(parser, monkeypat
     assert skippable >= 5
 
 
+def test_a_word_of_a_name_that_only_sounds_like_a_place_is_not_looked_up(sy_home, monkeypatch):
+    # "Sergei", "Staffan": no place bears these names, some sound alike; as words of a person's name they
+    # could only be places by an exact name, so the gazetteer is not asked (the test above shows nothing
+    # changes), while the places beside them are looked up as ever.
+    gaz = Gazetteer(sy_home)
+    parser = Geoparser(gaz)
+    text = "Foreign Minister Sergei Lavrov met John Kerry and Staffan de Mistura in Geneva on Friday."
+    words = {s.text for s in parser.recognizer.find(text) if s.in_name and gaz.sounds_alike_only(s.text)}
+    assert {"Sergei", "Staffan", "Mistura"} <= words
+    asked = []
+    real = gaz.lookup
+    monkeypatch.setattr(gaz, "lookup", lambda name, **kw: asked.append(name) or real(name, **kw))
+    assert [t["text"] for t in parser.parse(text)["toponyms"]] == ["Geneva"]
+    assert "Geneva" in asked and "Kerry" in asked  # (Kerry: a county of Ireland, by that very name)
+    assert not words & set(asked)
+    # Nor a capitalised word that opens a sentence and is no place's very name: it is dropped at once.
+    asked.clear()
+    assert [t["text"] for t in parser.parse("Mistura said talks in Geneva would go on.")["toponyms"]] == ["Geneva"]
+    assert asked == ["Geneva"]
+
+
 @pytest.mark.parametrize("text, name, place", [
     ("Iraqi troops pushed north from Baghdad and Tikrit to the refinery town of Beiji on Sunday.", "Beiji", "Bayjī"),
     ("Iraqi troops pushed north from Baghdad and Tikrit to the city of Samerra on Sunday.", "Samerra", "Sāmarrā’"),

@@ -12,9 +12,13 @@ import json
 import math
 import os
 import sqlite3
-from collections.abc import Iterable
+import sys
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
@@ -26,6 +30,8 @@ from geo.gazetteer.place import Match, Place
 from geo.home import geo_home
 from geo.names import fold, variant_key
 from geo.point import Coordinate
+
+T = TypeVar("T")
 
 # Score bands per tier: every exact match outranks every variant match, which outranks every fuzzy one.
 BANDS = {"exact": (0.75, 1.0), "variant": (0.5, 0.75), "fuzzy": (0.25, 0.5)}
@@ -85,6 +91,7 @@ class Gazetteer:
         self._attached: list[str] = []
         self._admin1: dict[str, str] | None = None
         self._keys: dict[str, None] | None = None
+        self._prints: array | None = None
         self._cache: dict[tuple, list[Match]] = {}
 
     # ------------------------------------------------------------------------------------- sources
@@ -143,29 +150,84 @@ class Gazetteer:
         """The keys from a file kept beside the indexes (one key a line, headed by the indexes' sizes and
         times): splitting it is several times faster than reading every index, which a scheduled build
         would otherwise do on each run. Rewritten whenever an index changes."""
-        sources = self._open()
+
+        def read(data: bytes) -> dict[str, None]:
+            keys = dict.fromkeys(data.decode("utf-8").split("\n"))
+            keys.pop("", None)
+            return keys
+
+        def build() -> tuple[dict[str, None], bytes]:
+            keys: dict[str, None] = {}
+            for _, con in self._open():
+                keys.update((k, None) for (k,) in con.execute("SELECT DISTINCT key FROM names"))
+            return keys, "\n".join(keys).encode("utf-8")
+
+        return self._kept("name_keys.txt", read, build)
+
+    def _kept(self, filename: str, read: Callable[[bytes], T], build: Callable[[], tuple[T, bytes]]) -> T:
+        """What ``build`` derives from the indexes, kept in ``filename`` beside them under a first line
+        that names the indexes' paths, sizes and times: read back while they are unchanged."""
+        self._open()
         paths = sorted({str(p) for p in self._paths})
-        stats = [(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in paths]
-        signature = json.dumps(stats)
-        kept = index_dir(self.home) / "name_keys.txt"
+        signature = json.dumps([(p, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in paths]).encode("utf-8")
+        kept = index_dir(self.home) / filename
         try:
-            with open(kept, encoding="utf-8") as f:
-                if f.readline().rstrip("\n") == signature:
-                    read = dict.fromkeys(f.read().split("\n"))
-                    read.pop("", None)
-                    return read
-        except (OSError, UnicodeDecodeError):
-            pass
-        keys: dict[str, None] = {}
-        for _, con in sources:
-            keys.update((k, None) for (k,) in con.execute("SELECT DISTINCT key FROM names"))
+            head, _, data = kept.read_bytes().partition(b"\n")
+            if head == signature:
+                return read(data)
+        except (OSError, UnicodeDecodeError, ValueError):
+            pass  # none yet, or damaged: built again
+        value, data = build()
         try:
             tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
-            tmp.write_text(signature + "\n" + "\n".join(keys), encoding="utf-8")
+            tmp.write_bytes(signature + b"\n" + data)
             os.replace(tmp, kept)
         except OSError:
-            pass  # a read-only home: the keys are simply read from the indexes next time too
-        return keys
+            pass  # a read-only home: built from the indexes again next time
+        return value
+
+    def name_prints(self) -> array:
+        """A sorted array of the fingerprints (``_fingerprint``) of every name (folded) of every source:
+        4 bytes a name, where the names themselves would take a hundred MB as Python strings."""
+        if self._prints is None:
+
+            def read(data: bytes) -> array:
+                prints = array("I")
+                prints.frombytes(data)
+                if sys.byteorder != "little":
+                    prints.byteswap()
+                return prints
+
+            def build() -> tuple[array, bytes]:
+                found: set[int] = set()
+                for _, con in self._open():
+                    found.update(_fingerprint(f) for (f,) in con.execute("SELECT DISTINCT fold FROM names"))
+                prints = array("I", sorted(found))
+                data = array("I", prints)
+                if sys.byteorder != "little":
+                    data.byteswap()
+                return prints, data.tobytes()
+
+            self._prints = self._kept("name_prints.bin", read, build)
+        return self._prints
+
+    def may_be_named(self, name: str) -> bool:
+        """False when no place of any source bears this very name (folded); True when one may (the test
+        is a 32-bit fingerprint of the name: a few in ten thousand other names pass it too, so a True asks
+        ``lookup`` to be sure). A test in memory, where ``lookup`` runs a query."""
+        f = fold(name)
+        if not f:
+            return False
+        prints = self.name_prints()
+        h = _fingerprint(f)
+        i = bisect_left(prints, h)
+        return i < len(prints) and prints[i] == h
+
+    def sounds_alike_only(self, name: str) -> bool:
+        """True when places bear names that sound like ``name`` (the same variant key) and none bears this
+        very name: every match ``lookup`` would find is a spelling variant. False when unsure."""
+        f = fold(name)
+        return bool(f) and variant_key(f) in self.name_keys() and not self.may_be_named(name)
 
     def admin1_names(self) -> dict[str, str]:
         """``CC.code`` -> admin1 name, from an imported admin1CodesASCII.txt (empty if none)."""
@@ -415,6 +477,10 @@ class Gazetteer:
                 "skipped": meta.get("skipped") or {}, "damaged": meta.get("damaged", ""), "file": str(path),
             })
         return out
+
+
+def _fingerprint(folded: str) -> int:
+    return zlib.crc32(folded.encode("utf-8"))
 
 
 def _rank(scored: tuple) -> float:

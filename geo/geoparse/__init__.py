@@ -42,11 +42,14 @@ class Geoparser:
                              if " " in a and a[:1].isupper() and not self._opens_with_place(a))
         self.factions = known if events else None
         self.recognizer = Recognizer(lx, self.gazetteer.name_keys(), _abbreviations(), self._exact_name)
+        self.gazetteer.name_prints()  # (read now, with the keys, rather than by the first parse)
         # A GeocoderChain whose online geocoder is asked for names the gazetteer lacks but the text marks
         # as places ("the village of X"); None: they stay unplaced, with their reason.
         self.fallback = fallback
 
     def _exact_name(self, name: str) -> bool:
+        if not self.gazetteer.may_be_named(name):
+            return False
         found = self.gazetteer.lookup(name, limit=3, fuzzy=False, alternatenames=False)
         return any(m.tier == "exact" for m in found)
 
@@ -96,9 +99,11 @@ class Geoparser:
         something: no document context will make it a place, so it is dropped before it takes memory."""
         if s.tokens != 1 or not s.sentence_start or s.cue is not None:
             return False
+        if not self.gazetteer.may_be_named(s.text):
+            return True  # (known at once: no place bears this very name)
         # The same call as resolve() makes, so the answer is cached for it.
         found = self.gazetteer.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(self.focus) or None,
-                                           alternatenames=False)
+                                      alternatenames=False)
         return not found or found[0].tier != "exact"
 
     def resolve_span(self, text: str, start: int, end: int) -> tuple[float, float] | None:

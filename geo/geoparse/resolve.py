@@ -67,8 +67,16 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     if text is not None:
         for s in spans:
             s.after_the = text[max(0, s.start - 4):s.start] == "the "
+    fast = FAST_PATH
+    # Names that only sound like a gazetteer name (no place bears this very spelling): not looked up yet.
+    # Most are words of people's names, which no lookup can make places; the others are looked up once,
+    # with the document's countries (see candidates()).
+    sound_alike: set[str] = set()
     for s in spans:
-        if s.known and s.text not in lookups:
+        if s.known and s.text not in lookups and s.text not in sound_alike:
+            if fast and gaz.sounds_alike_only(s.text):
+                sound_alike.add(s.text)
+                continue
             # With the user's focus countries: a name common worldwide keeps its candidates there among the
             # few looked at ("Mare'" north of Aleppo, not only Male, Murray and La Mare).
             lookups[s.text] = gaz.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(focus) or None,
@@ -91,10 +99,13 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     # Names found only as spelling variants are looked up again with the document's countries first
     # ("Killis" in a story about the Turkish border is Kilis, not a Syrian village that sounds alike).
     doc_countries = tuple(dict.fromkeys([*doc_focus, *focus]))
-    fast = FAST_PATH
     relook = {name for name, found in lookups.items() if found and found[0].tier != "exact" and doc_countries}
 
     def candidates(name: str) -> list[Match]:
+        if name in sound_alike:
+            sound_alike.discard(name)
+            lookups[name] = gaz.lookup(name, limit=CANDIDATES, fuzzy=False, focus=doc_countries or None,
+                                        alternatenames=False)
         if name in relook:
             relook.discard(name)
             lookups[name] = gaz.lookup(name, limit=CANDIDATES, fuzzy=False, focus=doc_countries,
@@ -186,6 +197,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         if s.start in part_of or s.start in within or s.start in bearing:
             by_text.setdefault(s.text, (part_of.get(s.start), within.get(s.start), bearing.get(s.start)))
     chosen: list[tuple[Span, list[tuple[float, Match]]]] = []
+    unranked: set[int] = set()  # (ids of) spans taken for words of names without a lookup
     # A name mentioned again in the same setting ranks the same: computed once ("Aleppo", 55 times).
     ranked_for: dict[tuple, list[tuple[float, Match]]] = {}
     for s in spans:
@@ -204,6 +216,12 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
             continue
         bare = fast and s.in_name and s.cue is None and not s.modifier \
             and whole is None and area is None and near_to is None
+        if bare and s.text in sound_alike:
+            # All its candidates are spelling variants, none of which a word of a name can be (see
+            # _may_be_named_in_a_name): nothing to look up.
+            unranked.add(id(s))
+            chosen.append((s, []))
+            continue
         cands = (lookups.get(s.text) or []) if bare else candidates(s.text)
         if bare and cands and not any(_may_be_named_in_a_name(m) for m in cands):
             # A word of a name that yields nothing (see _unplaceable): not ranked, and not kept for a
@@ -237,7 +255,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
         chosen.append((s, ranked))
 
     # Words of people's and institutions' names that no candidate can make a place: they yield nothing.
-    name_words_only = [bool(ranked) and _unplaceable(s, ranked) for s, ranked in chosen]
+    name_words_only = [(bool(ranked) and _unplaceable(s, ranked)) or id(s) in unranked for s, ranked in chosen]
     unplaceable = [fast and word for word in name_words_only]  # (what the steps below skip)
     # Spatial coherence: the places the document is most sure of, in its main country, pull the rest
     # (not a word of a name: "Hassan" in "Ahmed Hassan Khalil" places nothing, so it pulls nothing).
@@ -271,7 +289,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     # names of people or groups: their words alone are not places either.
     name_words: set[str] = set()
     for (s, ranked), skip in zip(chosen, unplaceable):
-        if s.tokens > 1 and s.cue is None and ranked and (skip or not any(
+        if s.tokens > 1 and s.cue is None and (skip or ranked and not any(
                 _plausible(s, m, focus_set, s.start in sentence_starts, home=home) for _, m in ranked)):
             name_words.update(s.fold.split())
     out: list[Resolved] = []

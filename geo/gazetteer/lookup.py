@@ -211,11 +211,12 @@ class Gazetteer:
             self._prints = self._kept("name_prints.bin", read, build)
         return self._prints
 
-    def may_be_named(self, name: str) -> bool:
+    def may_be_named(self, name: str, *, folded: str | None = None) -> bool:
         """False when no place of any source bears this very name (folded); True when one may (the test
         is a 32-bit fingerprint of the name: a few in ten thousand other names pass it too, so a True asks
-        ``lookup`` to be sure). A test in memory, where ``lookup`` runs a query."""
-        f = fold(name)
+        ``lookup`` to be sure). A test in memory, where ``lookup`` runs a query. ``folded``: ``fold(name)``,
+        when the caller has it."""
+        f = fold(name) if folded is None else folded
         if not f:
             return False
         prints = self.name_prints()
@@ -223,11 +224,14 @@ class Gazetteer:
         i = bisect_left(prints, h)
         return i < len(prints) and prints[i] == h
 
-    def sounds_alike_only(self, name: str) -> bool:
+    def sounds_alike_only(self, name: str, *, folded: str | None = None, key: str | None = None) -> bool:
         """True when places bear names that sound like ``name`` (the same variant key) and none bears this
-        very name: every match ``lookup`` would find is a spelling variant. False when unsure."""
-        f = fold(name)
-        return bool(f) and variant_key(f) in self.name_keys() and not self.may_be_named(name)
+        very name: every match ``lookup`` would find is a spelling variant. False when unsure.
+        ``folded`` and ``key``: ``fold(name)`` and its ``variant_key``, when the caller has them."""
+        f = fold(name) if folded is None else folded
+        if not f:
+            return False
+        return (variant_key(f) if key is None else key) in self.name_keys() and not self.may_be_named(name, folded=f)
 
     def admin1_names(self) -> dict[str, str]:
         """``CC.code`` -> admin1 name, from an imported admin1CodesASCII.txt (empty if none)."""

@@ -99,7 +99,7 @@ class Geoparser:
         something: no document context will make it a place, so it is dropped before it takes memory."""
         if s.tokens != 1 or not s.sentence_start or s.cue is not None:
             return False
-        if not self.gazetteer.may_be_named(s.text):
+        if not self.gazetteer.may_be_named(s.text, folded=s.fold):
             return True  # (known at once: no place bears this very name)
         # The same call as resolve() makes, so the answer is cached for it.
         found = self.gazetteer.lookup(s.text, limit=CANDIDATES, fuzzy=False, focus=tuple(self.focus) or None,

@@ -137,8 +137,8 @@ class Span:
     start: int
     end: int
     text: str
-    fold: str
-    key: str
+    fold: str  # fold(text)
+    key: str  # variant_key(fold)
     cue: Cue | None = None  # a context word said this is a place
     sentence_start: bool = False
     tokens: int = 1

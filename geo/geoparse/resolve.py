@@ -74,7 +74,7 @@ def resolve(spans: list[Span], gaz: Gazetteer, *, focus: tuple[str, ...] = (), t
     sound_alike: set[str] = set()
     for s in spans:
         if s.known and s.text not in lookups and s.text not in sound_alike:
-            if fast and gaz.sounds_alike_only(s.text):
+            if fast and gaz.sounds_alike_only(s.text, folded=s.fold, key=s.key):
                 sound_alike.add(s.text)
                 continue
             # With the user's focus countries: a name common worldwide keeps its candidates there among the

@@ -92,6 +92,7 @@ class Gazetteer:
         self._admin1: dict[str, str] | None = None
         self._keys: dict[str, None] | None = None
         self._prints: array | None = None
+        self._named: dict[str, bool] = {}
         self._cache: dict[tuple, list[Match]] = {}
 
     # ------------------------------------------------------------------------------------- sources
@@ -222,12 +223,16 @@ class Gazetteer:
         ``lookup`` to be sure). A test in memory, where ``lookup`` runs a query. ``folded``: ``fold(name)``,
         when the caller has it."""
         f = fold(name) if folded is None else folded
-        if not f:
-            return False
-        prints = self.name_prints()
-        h = _fingerprint(f)
-        i = bisect_left(prints, h)
-        return i < len(prints) and prints[i] == h
+        known = self._named.get(f)
+        if known is None:
+            prints = self.name_prints()
+            h = _fingerprint(f)
+            i = bisect_left(prints, h)
+            known = bool(f) and i < len(prints) and prints[i] == h
+            if len(self._named) > 50_000:
+                self._named.clear()  # (bounded, as the lookup cache is)
+            self._named[f] = known  # the same names recur from text to text: asked once
+        return known
 
     def sounds_alike_only(self, name: str, *, folded: str | None = None, key: str | None = None) -> bool:
         """True when places bear names that sound like ``name`` (the same variant key) and none bears this

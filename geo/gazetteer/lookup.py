@@ -61,6 +61,8 @@ CANDIDATES_IN_CONTEXT = 40
 # is written whole into a temporary file and renamed over the old one, never changed in place; an open
 # connection goes on reading the file it opened.)
 MMAP_BYTES = 1 << 30
+# Answers kept per gazetteer (lookups, and whether a name may be borne): bounded memory over an endless feed.
+CACHED_NAMES = 50_000
 # A place of this population makes the primary-name bonus of places a twentieth its size or less void.
 DWARFING_POPULATION = 20_000
 
@@ -229,8 +231,8 @@ class Gazetteer:
             h = _fingerprint(f)
             i = bisect_left(prints, h)
             known = bool(f) and i < len(prints) and prints[i] == h
-            if len(self._named) > 50_000:
-                self._named.clear()  # (bounded, as the lookup cache is)
+            if len(self._named) > CACHED_NAMES:
+                self._named.clear()
             self._named[f] = known  # the same names recur from text to text: asked once
         return known
 
@@ -292,7 +294,7 @@ class Gazetteer:
                                   _FULL if alternatenames else _BRIEF)
         finally:
             self._focus = saved
-        if len(self._cache) > 50_000:
+        if len(self._cache) > CACHED_NAMES:
             self._cache.clear()
         self._cache[key] = result
         return result

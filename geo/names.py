@@ -227,6 +227,29 @@ def variant_key(folded: str) -> str:
     return got
 
 
+# Vowel spellings that transliterations of one Arabic vowel differ by (ee/i, ou/u, ei/ay), evened out
+# before doubled letters go: Maaret/Maarrat, Misreen/Misrin, Shughour/Shughur.
+_VOWEL_SPELLINGS = (("ee", "i"), ("ou", "u"), ("oo", "u"), ("ei", "ay"), ("ai", "ay"))
+_DOUBLE_STR = re.compile(r"([a-z])\1+")
+
+
+def vowel_form(folded: str) -> str:
+    """A folded name with some choices English spellings of Arabic names differ by evened out: the
+    article's sun-letter forms (an, ash, ad) as al, the spellings of one long vowel, doubled letters.
+    Unlike ``variant_key`` it keeps every vowel, so a spelling of another name stays unlike it:
+    "maaret misreen" gives "maret misrin", "maarrat misrin" gives "marat misrin"."""
+    words = folded.split()
+    out = []
+    for i, w in enumerate(words):
+        if w in ARTICLES and i + 1 < len(words):
+            out.append("al")
+            continue
+        for a, b in _VOWEL_SPELLINGS:
+            w = w.replace(a, b)
+        out.append(_DOUBLE_STR.sub(r"\1", w))
+    return " ".join(out)
+
+
 def keys(name: str) -> tuple[str, str]:
     """(fold, variant key) of a raw name."""
     f = fold(name)

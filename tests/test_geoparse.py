@@ -39,6 +39,39 @@ def test_transliterations_in_text_resolve_to_one_village(parser):
         assert (spelling, "geonames:163484") in texts(doc), texts(doc)
 
 
+def test_a_name_of_several_words_spelled_with_other_vowels_is_still_that_town(request, parser):
+    # Maarrat Misrin and Ma'arrat an Nu'man as other outlets write them: ee for i, oa for u, one r for
+    # two, al for the article's an (raw spelling similarity 0.71 and 0.69: too low until evened out).
+    doc = parser.parse("Jisr al-Shughour, Ariha and Maaret Misreen remain under the control of the opposition. "
+                       "Warplanes pounded Kafranbel, 10 km west of Maaret al-Noaman, on Saturday.")
+    found = {t["text"]: t["id"] for t in doc["toponyms"]}
+    assert found["Maaret al-Noaman"] == "geonames:167611", found
+    if "sy" in request.node.name:  # (the embedded default lacks Maarrat Misrin)
+        assert found["Maaret Misreen"] == "geonames:167605", found
+
+
+def test_only_names_of_several_longer_words_are_compared_with_their_vowels_evened_out():
+    from geo.gazetteer.place import Match, Place
+    from geo.geoparse.recognize import Span
+    from geo.geoparse.resolve import _spelling_similarity
+    from geo.names import fold, variant_key
+    from geo.point import Coordinate
+
+    place = Place(id="geonames:1", name="x", point=Coordinate(35.0, 36.0), source="SY")
+
+    def similarity(text: str, matched: str, tokens: int) -> float:
+        f = fold(text)
+        return _spelling_similarity(Span(0, len(text), text, f, variant_key(f), tokens=tokens),
+                                    Match(place, 0.6, "variant", matched))
+
+    assert similarity("Maaret Misreen", "maarat misrin", 2) > 0.9  # (0.71 letter for letter)
+    # In LGL these came too close to a place's name evened out so: one word (the girl Danielle, Daniel),
+    # two short ones ("WW II", Wuyi), words that run together in the name ("Alan Wood", Allenwood).
+    assert similarity("Danielle", "daniel", 1) == 0.75
+    assert similarity("WW II", "wu i", 2) == 0.6
+    assert similarity("Alan Wood", "allenwood", 2) < 0.7
+
+
 def test_lists_of_places_and_places_the_gazetteer_lacks(parser):
     doc = parser.parse("The jihadists captured the villages of Tall Soussin, Zzyzx Qabbar and Kafar Qares.")
     found = {t["text"]: t for t in doc["toponyms"]}
@@ -252,6 +285,14 @@ def test_groups_and_aid_agencies_named_after_places_are_not_places(parser):
     text = "Iraqi police captured an al-Qaida in Iraq figure and two Red Cross workers outside Bunia."
     found = [t["text"] for t in parser.parse(text)["toponyms"]]
     assert found == ["Bunia"], found
+
+
+def test_a_masked_name_written_with_a_hyphen_is_masked_too(parser):
+    # "Al Jazeera" is in the list of names that are no places; "al-Jazeera" is the same broadcaster,
+    # not al-Jazira, the region of north-eastern Syria that it spells alike.
+    text = "Rebels told al-Jazeera that they shelled Hasakah. Al-Jazeera also reported fighting in Homs."
+    found = [t["text"] for t in parser.parse(text)["toponyms"]]
+    assert found == ["Hasakah", "Homs"], found
 
 
 def test_a_persian_name_with_a_detached_ezafe_is_one_name(parser):

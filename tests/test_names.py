@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo.names import fold, fold_many, keys, variant_key, variant_keys_many
+from geo.names import fold, fold_many, keys, variant_key, variant_keys_many, vowel_form
 
 
 @pytest.mark.parametrize("a, b", [
@@ -59,3 +59,18 @@ def test_batch_functions_agree_with_one_at_a_time():
 def test_other_scripts_match_only_exactly():
     f, k = keys("Алеппо")
     assert f == "алеппо" and k == f
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Maarrat Misreen", "Maarat Misrin"),  # ee/i, one r or two
+    ("Jisr al-Shughour", "Jisr ash Shughur"),  # ou/u, the article's sun-letter form
+    ("Deir Hafer", "Dair Hafer"),  # ei/ai
+])
+def test_vowel_forms_even_out_how_one_name_is_spelled(a, b):
+    assert vowel_form(fold(a)) == vowel_form(fold(b))
+
+
+def test_vowel_forms_keep_the_vowels_that_tell_names_apart():
+    # (variant keys, which drop vowels, do not tell these apart)
+    assert vowel_form(fold("Kafr Naha")) != vowel_form(fold("Kafr Nuha"))
+    assert vowel_form("al") == "al"  # an article alone stays itself

@@ -217,7 +217,9 @@ class Recognizer:
             if all(len(w) >= 3 and w[:3].isalpha() and w[:3].isascii() for w in self.cue_after) else None
         self._before = re.compile(r"\b(" + alternation(self.cue_before) + r")\s+of\s+(?:the\s+)?$", re.IGNORECASE)
         phrases = sorted(lexicon.not_places, key=len, reverse=True)
-        self._mask = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)",
+        # (a space in a phrase is a hyphen too: "al-Jazeera" is Al Jazeera)
+        self._mask = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases)
+                                + r")(?!\w)",
                                 re.IGNORECASE) if phrases else None
         # The masked phrases' first three letters, lower-cased: a word that opens with none of them is not
         # tried against the whole alternation. (Only for ASCII, where lower() is all IGNORECASE does.)

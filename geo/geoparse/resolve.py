@@ -19,7 +19,7 @@ from geo.gazetteer.lookup import Gazetteer
 from geo.gazetteer.place import Match
 from geo.geoparse.recognize import BEARING, Span, placed_by_context
 from geo.geoparse.tokens import Sentences
-from geo.names import ARTICLES, fold, variant_key
+from geo.names import ARTICLES, fold, variant_key, vowel_form
 from geo.point import Coordinate
 
 CANDIDATES = 10
@@ -442,9 +442,16 @@ def _nisba(word: str, name: str) -> bool:
 
 def _spelling_similarity(s: Span, best: Match) -> float:
     """How alike the text's spelling and the name it matched are, the article the name bears and the text
-    leaves out aside ("Qamishli" ~ "Al Qamishli"; but "al-Hader" is not Hadera)."""
+    leaves out aside ("Qamishli" ~ "Al Qamishli"; but "al-Hader" is not Hadera), and so are the choices
+    transliterations of a name of several words differ by ("Maaret Misreen" ~ "Maarrat Misrin", see
+    ``vowel_form``)."""
     matched = best.matched if _without_article(s.fold) != s.fold else _without_article(best.matched)
-    return Levenshtein.normalized_similarity(s.fold, matched)
+    raw = Levenshtein.normalized_similarity(s.fold, matched)
+    # Only for names of several words, word for word: one English word ("Holy", "Herman") or two short
+    # ones ("WW II") evened out so come too close to a place's name.
+    if raw == 1.0 or s.tokens < 2 or len(s.fold) < 8 or s.fold.count(" ") != matched.count(" "):
+        return raw
+    return max(raw, Levenshtein.normalized_similarity(vowel_form(s.fold), vowel_form(matched)))
 
 
 def _without_article(name: str) -> str:

@@ -221,9 +221,10 @@ class Recognizer:
         self._mask = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases)
                                 + r")(?!\w)",
                                 re.IGNORECASE) if phrases else None
-        # The masked phrases' first three letters, lower-cased: a word that opens with none of them is not
-        # tried against the whole alternation. (Only for ASCII, where lower() is all IGNORECASE does.)
-        self._mask_heads = {p[:3].lower() for p in phrases} \
+        # The masked phrases' first three letters, lower-cased (a space also as a hyphen): a word that opens
+        # with none of them is not tried against the whole alternation. (Only for ASCII, where lower() is all
+        # IGNORECASE does.)
+        self._mask_heads = {h for p in phrases for h in (p[:3].lower(), p[:3].lower().replace(" ", "-"))} \
             if all(p[:3].isascii() and len(p) >= 3 for p in phrases) else None
         # (fold, variant key, known) of the capitalised runs seen before: the same names recur across articles.
         self._norm: dict[str, Normal] = {}

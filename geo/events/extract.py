@@ -22,6 +22,9 @@ from geo.geoparse.tokens import Sentences
 ACTIONS = ("captured", "lost", "besieged", "advanced_toward", "attacked", "controls", "contested")
 
 # Event words. Each pattern's match ends where the governed place (active voice) would start.
+# Attacks that need no attacker named ("air strikes hit X"), and "attack on X" (whose modifier may name one).
+_STRIKES = r"air ?strikes?|raids?|strikes|bombs?|shells|shelling|bombardment|rockets|missiles?"
+_ATTACKS_ON = r"(?:assault|assaults|attack|attacks)\s+on"
 _CUES: list[tuple[str, str, re.Pattern[str]]] = [
     ("captured", "active", re.compile(
         r"\b(?:seized|seize|captured|capture|took control of|take control of|taken control of|took over|overran|"
@@ -53,10 +56,9 @@ _CUES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\bwithin\s+(?:\d+(?:\.\d+)?|one|two|three|five|ten)\s*(?:km|kilometres|kilometers|miles?)\b"
         r"(?:\s*\([^)]*\))?\s+(?:of\b)?|\breached the gates of\b|\bbiggest advance towards?\b", re.I)),
     ("attacked", "active", re.compile(
-        r"\b(?:air ?strikes?|raids?|strikes|bombs?|shells|shelling|bombardment|rockets|missiles?)\s+(?:hit|hits|"
-        r"struck|targeted|targeting|pounded|on|killed|kill|kills|wounded)\b|"
+        rf"\b(?:{_STRIKES})\s+(?:hit|hits|struck|targeted|targeting|pounded|on|killed|kill|kills|wounded)\b|"
         r"\b(?:attacked|shelled|bombed|bombarded|pounded|struck|targeted|raided|ambushed)\b|"
-        r"\b(?:assault|assaults|attack|attacks)\s+on\b",
+        rf"\b{_ATTACKS_ON}\b",
         re.I)),
     # Not after a hyphen: "government-held" is the modifier pattern below.
     ("controls", "active", re.compile(r"(?<!-)\b(?:holds|hold|held|controls|controlled|is in control of)\b|"
@@ -151,13 +153,12 @@ _RELATIVE_LOCATION = re.compile(r"\b(?:near|nearby|close to|outside|around|north
 _WHICH_BEFORE = re.compile(r"(?P<place>[^,]+),\s*which\s+(?P<actor>[^,]*?)$")
 _SO_CLOSE = re.compile(r"so close", re.I)  # "never been so close": emphasis, not a negation
 _PARTICIPLE = re.compile(r"\w+(?:ed|en|wn)|held|taken|overrun|won|lost|hit|struck|shot")
-_ATTACK_ON = re.compile(r"(?:assault|assaults|attack|attacks)\s+on", re.I)
+_ATTACK_ON = re.compile(_ATTACKS_ON, re.I)
 _QUOTE_OPENS = re.compile(r"[“\"]|:\s|\bsaying,?\s")
 _AND_BEFORE = re.compile(r"(?:,\s*|\s)and\s+$")
 _FROM = re.compile(r"\bfrom\s+")
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
-# The cues of an attack that need no attacker named: "air strikes hit X".
-_STRIKE_CUE = re.compile(r"air ?strikes?|raids?|strikes|bombs?|shells|shelling|bombardment|rockets|missiles?", re.I)
+_STRIKE_CUE = re.compile(_STRIKES, re.I)
 # Between items of a list: ", ", " and ", ", and the base of ".
 # ("the base of D", "the village of E": a place noun and "of"; not "north of", "the capital of": those place
 # the item before, they add none.)

@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from geo.geoparse.lexicon import Cue, Lexicon
-from geo.geoparse.tokens import LEADING_ARTICLES, PARTICLES, Sentences, Token, tokenize_capitalised
+from geo.geoparse.tokens import LEADING_ARTICLES, PARTICLES, Sentences, Token, tokenize_capitalised, word_char
 from geo.names import fold, fold_many, variant_keys_many
 
 MAX_WORDS = 5
@@ -418,14 +418,12 @@ class Recognizer:
             # villages; the feature word decides)
             words, cue = feature
             prefix = text[first.start:tokens[j - words].end]
-            bare = fold_many([prefix])[0]
-            if bare not in self.lx.demonyms and variant_keys_many([bare])[0] in self.keys:
+            bare, bare_key, bare_known = self._normalised([prefix])[0]
+            if bare not in self.lx.demonyms and bare_known:
                 if not cue.in_name:
                     return None  # "an area of Aleppo Province": Aleppo, found on its own, with its cue
                 # "Tishreen Dam": looked up as Tishreen, reported with its feature word.
-                bare_key = variant_keys_many([bare])[0]
-                span = self._accept(text, tokens, i, j - words, prefix, bare, bare_key, bare_key in self.keys,
-                                    sentences)
+                span = self._accept(text, tokens, i, j - words, prefix, bare, bare_key, bare_known, sentences)
                 if span is not None:
                     span.name_end, span.name_text = tokens[j].end, s
                 return span
@@ -501,16 +499,15 @@ class Recognizer:
         """The run without its first word, when the gazetteer has that: looked up as the rest, reported
         (name_start, name_text) as the whole."""
         rest = text[tokens[i + 1].start:tokens[j].end]
-        rf = fold_many([rest])[0]
-        rk = variant_keys_many([rf])[0]
-        if rk not in self.keys:
+        rf, rk, known = self._normalised([rest])[0]
+        if not known:
             return None
         return Span(tokens[i + 1].start, tokens[j].end, rest, rf, rk, cue=cue, tokens=j - i, known=True,
                     sentence_start=sentences.is_start(tokens[i].start), name_start=tokens[i].start,
                     name_end=tokens[j].end, name_text=s)
 
     def _known(self, phrase: str) -> bool:
-        return variant_keys_many(fold_many([phrase]))[0] in self.keys
+        return self._normalised([phrase])[0][2]
 
     def _person_named_like_a_place(self, text: str, tokens: list[Token], i: int, j: int,
                                    known: bool) -> bool:
@@ -656,7 +653,7 @@ class Recognizer:
                         last.cue, last.in_list = s.cue, True
                     continue
                 phrase = text[tokens[a].start:tokens[b].end]
-                f, k2, known = self._norm.get(phrase) or self._normalised([phrase])[0]
+                f, k2, known = self._normalised([phrase])[0]
                 item = Span(tokens[a].start, tokens[b].end, phrase, f, k2, cue=s.cue, tokens=b - a + 1,
                             known=known,
                             sentence_start=sentences.is_start(tokens[a].start))
@@ -704,13 +701,12 @@ class Recognizer:
                 if k >= len(tokens) or tokens[k].start != a or masked[k]:
                     break
                 phrase = m.group()
-                f = fold_many([phrase])[0]
+                f, key, known = self._normalised([phrase])[0]
                 if f in self.lx.demonyms or f in self.lx.common or fold(tokens[k].text) in self.lx.demonyms \
                         or _named_in_full(text, phrase):
                     break
-                key = variant_keys_many([f])[0]
                 added.append(Span(a, b, phrase, f, key, cue=LIST_ITEM, tokens=len(phrase.split()),
-                                  known=key in self.keys, sentence_start=sentences.is_start(a)))
+                                  known=known, sentence_start=sentences.is_start(a)))
         spans.extend(added)
 
 
@@ -762,7 +758,7 @@ _CAPITALISED_BEFORE = re.compile(r"[A-Z][\w'’-]*[ -]+(?:al-|el-)?\Z")  # (\Z: 
 
 def _runs_into(ch: str) -> bool:
     """A character a name cannot follow and still be a word of its own: what [\\w'’-] matches."""
-    return ch.isalnum() or ch in "_'’-"
+    return ch == "-" or word_char(ch)
 
 
 def _feature_meant(text: str, start: int) -> bool:

@@ -55,12 +55,12 @@ def _with_article(text: str, start: int) -> int:
     if start < 3 or text[start - 1] not in " -":
         return start
     for a in (start - 3, start - 4):
-        if a >= 0 and text[a:start - 1] in LEADING_ARTICLES and (a == 0 or not _word_char(text[a - 1])):
+        if a >= 0 and text[a:start - 1] in LEADING_ARTICLES and (a == 0 or not word_char(text[a - 1])):
             return a
     return start
 
 
-def _word_char(ch: str) -> bool:
+def word_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_'’"  # (what [\w'’] matches)
 
 
